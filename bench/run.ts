@@ -1,0 +1,127 @@
+// `npm run bench`: per-image scoring time and images/s at batch 1 and 8 for the tiny VP-Score on
+// WASM in Chromium, WebGPU (SwiftShader) in Chromium and ort-web WASM in Node, in one run, with
+// the share of engine time spent outside session.run. Writes BENCHMARKS.md.
+import { writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { resolve } from 'node:path';
+import { build } from 'vite';
+import { chromium } from 'playwright-core';
+import { preview } from 'vite';
+import { Engine } from '../src/lib/engine/engine.ts';
+import type { StageTimings } from '../src/lib/engine/scorer.ts';
+import { asInputs, sixImages } from '../tests/fixtures/images.ts';
+import { dirReader, MODEL_DIRS } from '../tests/engine/model-dirs.ts';
+import type { BrowserBenchArgs, BrowserBenchResult } from './browser-bench.ts';
+
+const root = resolve(import.meta.dirname, '..');
+const images = [...sixImages(), ...sixImages().slice(0, 2).map((im) => ({ ...im, name: `again-${im.name}` }))];
+const BATCHES = [1, 8];
+
+interface Row { path: string; detail: string; loadMs: number; batch: number; msPerImage: number; outsideRun: number; workerOverhead: number }
+
+function rows(path: string, r: BrowserBenchResult): Row[] {
+  return r.byBatch.map((b) => ({
+    path,
+    detail: `${r.label}, ${r.numThreads} thread(s)`,
+    loadMs: r.loadMs,
+    batch: b.batch,
+    msPerImage: b.wallMs / b.images,
+    outsideRun: (b.timings.totalMs - b.timings.runMs) / b.timings.totalMs,
+    workerOverhead: Math.max(0, (b.wallMs - b.timings.totalMs) / b.wallMs),
+  }));
+}
+
+async function nodeWasm(reps: number): Promise<BrowserBenchResult> {
+  const engine = new Engine();
+  const info = await engine.init({ backend: 'wasm' });
+  const model = await engine.loadScorer({ kind: 'reader', origin: 'vp-tiny', read: dirReader(MODEL_DIRS.tiny) });
+  const prompt = 'a green colored cat on a red sofa';
+  await engine.score({ prompt, images: asInputs(images), batchSize: 8 });
+  const byBatch = [];
+  for (const batch of BATCHES) {
+    const sum: StageTimings = { readMs: 0, decodeMs: 0, preprocessMs: 0, tokenizeMs: 0, runMs: 0, totalMs: 0 };
+    const t0 = performance.now();
+    for (let r = 0; r < reps; r++) {
+      const rep = await engine.score({ prompt, images: asInputs(images), batchSize: batch });
+      for (const k of Object.keys(sum) as (keyof StageTimings)[]) sum[k] += rep.timings[k];
+    }
+    byBatch.push({ batch, images: images.length * reps, wallMs: performance.now() - t0, timings: sum });
+  }
+  await engine.dispose();
+  return { label: info.label, numThreads: info.numThreads, loadMs: model.loadMs, byBatch };
+}
+
+async function inChromium(url: string, webgpu: boolean, reps: number): Promise<BrowserBenchResult> {
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', ...(webgpu ? ['--enable-unsafe-webgpu'] : [])],
+  });
+  try {
+    const page = await browser.newPage();
+    await page.goto(url);
+    await page.waitForFunction(() => 'runBench' in globalThis);
+    const args: BrowserBenchArgs = {
+      backend: webgpu ? 'webgpu' : 'wasm',
+      images: images.map((im) => ({ name: im.name, bytes: Array.from(im.bytes) })),
+      batchSizes: BATCHES,
+      reps,
+    };
+    return await page.evaluate((a) => (globalThis as unknown as { runBench: (x: BrowserBenchArgs) => Promise<BrowserBenchResult> }).runBench(a), args);
+  } finally {
+    await browser.close();
+  }
+}
+
+async function main() {
+  const outDir = resolve(root, '.bench/dist');
+  await build({ root, logLevel: 'warn', build: { outDir, emptyOutDir: true, rollupOptions: { input: resolve(root, 'bench/index.html') } } });
+  const server = await preview({ root, logLevel: 'warn', build: { outDir }, preview: { port: 0, strictPort: false, open: false } });
+  const url = `${server.resolvedUrls!.local[0]}bench/index.html`;
+  const all: Row[] = [];
+  try {
+    console.log('Chromium WASM…');
+    all.push(...rows('Chromium, WASM', await inChromium(url, false, 5)));
+    console.log('Chromium WebGPU (SwiftShader)…');
+    all.push(...rows('Chromium, WebGPU (SwiftShader)', await inChromium(url, true, 1)));
+    console.log('Node, ort-web WASM…');
+    all.push(...rows('Node, ort-web WASM', await nodeWasm(5)));
+  } finally {
+    await server.close();
+  }
+  writeFileSync(resolve(root, 'BENCHMARKS.md'), report(all));
+  console.log(report(all));
+}
+
+function report(all: Row[]): string {
+  const ref = (batch: number) => all.find((r) => r.path === 'Chromium, WASM' && r.batch === batch)!.msPerImage;
+  const pct = (x: number) => `${(100 * x).toFixed(0)}%`;
+  const lines = [
+    '# Benchmarks',
+    '',
+    'Made by `npm run bench` (bench/run.ts) in one run; numbers below are from that run on this machine:',
+    `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, no GPU, Node ${process.version}, Debian chromium.`,
+    '',
+    '## VP-Score, tiny built-in model (`vp-tiny`), 8 generated images of 150–400 px',
+    '',
+    'Time per image is wall time of `score()` through the real path (Chromium: UI-side comlink client →',
+    'Web Worker → engine; Node: the engine directly), after one warm-up call. "vs Chromium WASM" is the',
+    'ratio of ms/image to Chromium WASM at the same batch size. "outside run" is the share of engine',
+    'time spent in reading, decoding, resizing, tokenizing and copies rather than `session.run`;',
+    '"worker overhead" is the share of wall time not spent inside the engine (messaging, cloning).',
+    '',
+    '| path | backend | batch | ms / image | images / s | vs Chromium WASM | outside run | worker overhead | model load ms |',
+    '|---|---|---|---|---|---|---|---|---|',
+    ...all.map((r) =>
+      `| ${r.path} | ${r.detail} | ${r.batch} | ${r.msPerImage.toFixed(2)} | ${(1000 / r.msPerImage).toFixed(1)} | ` +
+      `${(r.msPerImage / ref(r.batch)).toFixed(2)}× | ${pct(r.outsideRun)} | ${pct(r.workerOverhead)} | ${r.loadMs.toFixed(0)} |`,
+    ),
+    '',
+    'The WebGPU row runs on SwiftShader, a software adapter: it proves the WebGPU path works and is',
+    'not a speed measurement (PrefLens picks WASM over a software adapter unless forced).',
+    '',
+  ];
+  return lines.join('\n');
+}
+
+await main();

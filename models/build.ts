@@ -1,0 +1,22 @@
+// `npm run models`: builds the tiny test models (runs before dev, build and test).
+// `--out DIR` writes the same folders under DIR instead of the repo (the determinism test uses it).
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildVpFolder, type BuiltFolder } from './vp-score/build-folder.ts';
+import { FOLDERS } from './vp-score/variants.ts';
+
+const outFlag = process.argv.indexOf('--out');
+const root = outFlag > 0 ? resolve(process.argv[outFlag + 1]) : join(dirname(fileURLToPath(import.meta.url)), '..');
+const t0 = performance.now();
+const built: Record<string, BuiltFolder> = {};
+for (const spec of FOLDERS) {
+  const t = performance.now();
+  const reuse = spec.weightsOf ? built[spec.weightsOf].calibration : undefined;
+  const folder = (built[spec.config.id] = buildVpFolder(spec.config, join(root, spec.dir), spec.variant, reuse));
+  const { mean, std } = folder.calibration;
+  console.log(
+    `models: ${spec.dir} ${folder.modelBytes} B, reward mean ${mean.toFixed(4)} std ${std.toFixed(4)} ` +
+      `(${(performance.now() - t).toFixed(0)} ms)`,
+  );
+}
+console.log(`models: done in ${((performance.now() - t0) / 1000).toFixed(1)} s`);

@@ -1,0 +1,82 @@
+// Command line: the same engine as the browser, on ort-web's WASM backend in Node.
+//   preflens score --model DIR --prompt "…" [--batch 8] IMAGE…
+// Prints JSON: {model, backend, prompt, results: [{file, reward, score, rank} | {file, error}]}.
+import { openAsBlob } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { Engine } from '../lib/engine/engine.ts';
+import type { ImageInput } from '../lib/engine/scorer.ts';
+import { ModelFileError } from '../lib/engine/errors.ts';
+
+const USAGE = 'usage: preflens score --model DIR --prompt "text" [--batch N] [--threads N] IMAGE...';
+
+export async function main(argv: string[], out = process.stdout, err = process.stderr): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command !== 'score') {
+    err.write(`${USAGE}\n`);
+    return 2;
+  }
+  let args;
+  try {
+    args = parseArgs({
+      args: rest,
+      allowPositionals: true,
+      options: {
+        model: { type: 'string' },
+        prompt: { type: 'string' },
+        batch: { type: 'string', default: '8' },
+        threads: { type: 'string' },
+      },
+    });
+  } catch (e) {
+    err.write(`${(e as Error).message}\n${USAGE}\n`);
+    return 2;
+  }
+  const { model, prompt, batch, threads } = args.values;
+  if (!model || prompt === undefined || args.positionals.length === 0) {
+    err.write(`${USAGE}\n`);
+    return 2;
+  }
+  try {
+    const engine = new Engine();
+    const info = await engine.init({ backend: 'wasm', numThreads: threads ? Number(threads) : undefined });
+    const dir = resolve(model);
+    const loaded = await engine.loadScorer({ kind: 'reader', origin: dir, read: dirReader(dir) });
+    const images = await Promise.all(args.positionals.map(fileInput));
+    const report = await engine.score({ prompt, images, batchSize: Number(batch) });
+    const results = report.results.map((r, i) =>
+      r.error
+        ? { file: args.positionals[i], error: r.error }
+        : { file: args.positionals[i], reward: r.reward, score: r.score, rank: report.ranks[i] },
+    );
+    out.write(
+      `${JSON.stringify(
+        { model: loaded.id, backend: info.ep, prompt, truncated: report.prompt.truncated, results },
+        null,
+        2,
+      )}\n`,
+    );
+    await engine.dispose();
+    return results.some((r) => 'error' in r) ? 1 : 0;
+  } catch (e) {
+    err.write(`preflens: ${(e as Error).name}: ${(e as Error).message}\n`);
+    return 1;
+  }
+}
+
+function dirReader(dir: string) {
+  return async (name: string): Promise<Uint8Array> => {
+    try {
+      return new Uint8Array(await readFile(join(dir, name)));
+    } catch (e) {
+      throw new ModelFileError(`${join(dir, name)}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+  };
+}
+
+/** A file on disk as the engine's ImageInput, read lazily (the size is checked before reading). */
+async function fileInput(path: string): Promise<ImageInput> {
+  const blob = await openAsBlob(path);
+  return { name: basename(path), size: blob.size, arrayBuffer: () => blob.arrayBuffer() };
+}

@@ -1,0 +1,71 @@
+// The one module that talks to onnxruntime-web: configures it explicitly (no import-time side
+// effects, WASM files from our own origin), creates a session on exactly one EP, and serializes
+// create/run because ort-web rejects concurrent runs on one instance.
+import * as ort from 'onnxruntime-web';
+import type { EpName } from './backend-choice.ts';
+import type { GpuAdapterLike } from './webgpu-probe.ts';
+import { ModelFileError } from './errors.ts';
+
+export type { InferenceSession } from 'onnxruntime-web';
+export { ort };
+
+export interface RuntimeOptions {
+  ep: EpName;
+  /** WASM threads; by default 2+ only when cross-origin isolated (SharedArrayBuffer needs it). */
+  numThreads?: number;
+  /** The adapter we probed and reported, so ort runs on that one. */
+  adapter?: GpuAdapterLike;
+}
+
+let chain: Promise<unknown> = Promise.resolve();
+
+/** Run `task` after every earlier ort call has settled (one create/run at a time). */
+export function serialized<T>(task: () => Promise<T>): Promise<T> {
+  const next = chain.then(task, task);
+  chain = next.catch(() => undefined);
+  return next;
+}
+
+export function configureRuntime(opts: RuntimeOptions): { numThreads: number } {
+  const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
+  const isNode = typeof process !== 'undefined' && !!process.versions?.node;
+  const cores = globalThis.navigator?.hardwareConcurrency ?? 2;
+  const numThreads = opts.numThreads ?? (isNode || isolated ? Math.min(4, cores) : 1);
+  ort.env.wasm.numThreads = numThreads;
+  ort.env.logLevel = 'error';
+  if (opts.ep === 'webgpu' && opts.adapter) {
+    (ort.env.webgpu as { adapter?: unknown }).adapter = opts.adapter;
+  }
+  return { numThreads };
+}
+
+/** Create a session on one EP. Bytes that are not a loadable ONNX graph become a ModelFileError. */
+export function createSession(bytes: Uint8Array, ep: EpName, file: string): Promise<ort.InferenceSession> {
+  return serialized(async () => {
+    try {
+      return await ort.InferenceSession.create(bytes, {
+        executionProviders: [ep],
+        graphOptimizationLevel: 'all',
+      });
+    } catch (e) {
+      const msg = (e as Error).message ?? String(e);
+      if (ep === 'webgpu' && /adapter|webgpu|backend/i.test(msg) && !/protobuf|parse|load model/i.test(msg)) throw e;
+      throw new ModelFileError(
+        `${file} (${bytes.byteLength} bytes) is not a loadable ONNX model — truncated, corrupt or not ONNX: ${msg}`,
+      );
+    }
+  });
+}
+
+export function run(
+  session: ort.InferenceSession,
+  feeds: Record<string, ort.Tensor>,
+): Promise<ort.InferenceSession.OnnxValueMapType> {
+  return serialized(() => session.run(feeds));
+}
+
+export function tensor(type: 'float32', data: Float32Array, dims: number[]): ort.Tensor;
+export function tensor(type: 'int64', data: BigInt64Array, dims: number[]): ort.Tensor;
+export function tensor(type: 'float32' | 'int64', data: Float32Array | BigInt64Array, dims: number[]): ort.Tensor {
+  return new ort.Tensor(type, data, dims);
+}

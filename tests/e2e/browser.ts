@@ -1,0 +1,83 @@
+// Debian chromium driven by playwright-core (never a downloaded browser), against `vite preview`
+// of the built app. Flags from shared/BROWSER.md: --enable-unsafe-webgpu gives the SwiftShader
+// adapter; without it requestAdapter() resolves to null (the no-WebGPU path).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { preview, type PreviewServer } from 'vite';
+
+const BASE_ARGS = ['--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync'];
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export interface Browser {
+  context: BrowserContext;
+  page: Page;
+  /** http(s) requests seen since the last reset (page, workers). */
+  requests: string[];
+  consoleErrors: string[];
+  close(): Promise<void>;
+}
+
+export async function launch(webgpu: boolean): Promise<Browser> {
+  const profile = mkdtempSync(join(tmpdir(), 'preflens-profile-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [...BASE_ARGS, ...(webgpu ? ['--enable-unsafe-webgpu'] : [])],
+    viewport: { width: 1280, height: 900 },
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  const requests: string[] = [];
+  const consoleErrors: string[] = [];
+  context.on('request', (r) => {
+    if (/^https?:/.test(r.url())) requests.push(r.url());
+  });
+  page.on('console', (m) => {
+    if (m.type() === 'error') consoleErrors.push(m.text());
+  });
+  page.on('pageerror', (e) => consoleErrors.push(String(e)));
+  return {
+    context,
+    page,
+    requests,
+    consoleErrors,
+    async close() {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Serve dist/ (built by `npm run test:e2e` before vitest) on a free port. */
+export async function serveDist(): Promise<{ url: string; server: PreviewServer }> {
+  const server = await preview({ preview: { port: 0, strictPort: false, host: '127.0.0.1', open: false }, logLevel: 'warn' });
+  const url = server.resolvedUrls?.local[0];
+  if (!url) throw new Error('vite preview did not report a URL');
+  return { url, server };
+}
+
+/** Open the app and wait until the reward model is loaded. */
+export async function openApp(page: Page, url: string, backend: 'auto' | 'webgpu' | 'wasm'): Promise<void> {
+  await page.goto(`${url}?backend=${backend}`);
+  await page.getByTestId('model').getByText('vp-tiny', { exact: false }).waitFor({ timeout: 60_000 });
+}
+
+export interface CardState {
+  name: string;
+  rank: number;
+  score: number;
+}
+
+/** Cards in display order, with their rank and score. */
+export async function readCards(page: Page): Promise<CardState[]> {
+  return page.getByTestId('card').evaluateAll((els) =>
+    els.map((el) => ({
+      name: el.getAttribute('data-name') ?? '',
+      rank: Number(el.getAttribute('data-rank') || 0),
+      score: Number(el.getAttribute('data-score') || NaN),
+    })),
+  );
+}

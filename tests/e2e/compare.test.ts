@@ -1,0 +1,91 @@
+// Compare view end to end in Debian chromium: the same 6 images ranked on the WebGPU (SwiftShader)
+// path and on the WASM path (no WebGPU), the same ranking, scores within 1e-3, the backend named.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PreviewServer } from 'vite';
+import { launch, openApp, readCards, serveDist, type Browser, type CardState } from './browser.ts';
+import { badImages, sixImages, writeImages } from '../fixtures/images.ts';
+
+let server: PreviewServer;
+let url: string;
+const six = writeImages(sixImages());
+const ranked: Record<string, CardState[]> = {};
+
+beforeAll(async () => {
+  ({ server, url } = await serveDist());
+});
+afterAll(async () => {
+  await server?.close();
+});
+
+async function scoreSix(b: Browser): Promise<CardState[]> {
+  const { page } = b;
+  await page.getByTestId('prompt').fill('a green colored cat on a red sofa');
+  await page.getByTestId('image-input').setInputFiles(six);
+  b.requests.length = 0;
+  await page.getByTestId('score').click();
+  await page.waitForFunction(
+    () => document.querySelectorAll('[data-testid="card"][data-rank]:not([data-rank=""])').length === 6,
+    null,
+    { timeout: 180_000 },
+  );
+  // Privacy: with the model loaded, scoring makes no network request at all.
+  expect(b.requests).toEqual([]);
+  return readCards(page);
+}
+
+const paths = [
+  { name: 'WebGPU (software adapter)', webgpu: true, backend: 'webgpu' as const, header: /^WebGPU \(google swiftshader/ },
+  { name: 'WASM (no WebGPU)', webgpu: false, backend: 'auto' as const, header: /^WASM \(no WebGPU: no WebGPU adapter/ },
+];
+
+describe.each(paths)('$name', ({ name, webgpu, backend, header }) => {
+  let b: Browser;
+  beforeAll(async () => {
+    b = await launch(webgpu);
+    await openApp(b.page, url, backend);
+  });
+  afterAll(async () => {
+    await b?.close();
+  });
+
+  it('names the backend in the header', async () => {
+    await expect.poll(() => b.page.getByTestId('backend').textContent()).toMatch(header);
+  });
+
+  it('ranks 6 dropped images with scores, ranks and bars', async () => {
+    const cards = await scoreSix(b);
+    expect(cards.map((c) => c.rank)).toEqual([1, 2, 3, 4, 5, 6]);
+    const scores = cards.map((c) => c.score);
+    expect(scores.every(Number.isFinite)).toBe(true);
+    expect([...scores].sort((x, y) => y - x)).toEqual(scores);
+    // A real model: the six images do not all get one score.
+    expect(Math.max(...scores) - Math.min(...scores)).toBeGreaterThan(1e-3);
+    expect(await b.page.locator('.bar span').count()).toBe(6);
+    ranked[name] = cards;
+  });
+
+  it('reports a non-image and a truncated file on their own cards, scoring the rest', async () => {
+    const { page } = b;
+    await page.getByRole('button', { name: 'Clear' }).click();
+    await page.getByTestId('image-input').setInputFiles([...writeImages(badImages()), six[0]]);
+    await page.getByTestId('score').click();
+    await page.getByTestId('notice').getByText('2 images could not be scored').waitFor({ timeout: 120_000 });
+    const errs = await page.getByTestId('card-error').evaluateAll((els) =>
+      els.map((e) => [e.getAttribute('data-error-name'), e.textContent]),
+    );
+    expect(errs).toHaveLength(2);
+    expect(errs).toContainEqual(['UnsupportedImageTypeError', '"notes.txt" is not a PNG, JPEG or WebP image']);
+    expect(errs.find((e) => e[0] === 'ImageDecodeError')?.[1]).toMatch(/^"truncated.png" could not be decoded/);
+    expect((await readCards(page)).filter((c) => c.rank === 1).map((c) => c.name)).toEqual(['gradient.png']);
+  });
+});
+
+describe('both paths agree', () => {
+  it('same ranking, scores within 1e-3', () => {
+    const [gpu, wasm] = paths.map((p) => ranked[p.name]);
+    expect(gpu).toBeDefined();
+    expect(wasm).toBeDefined();
+    expect(gpu.map((c) => c.name)).toEqual(wasm.map((c) => c.name));
+    gpu.forEach((c, i) => expect(Math.abs(c.score - wasm[i].score)).toBeLessThanOrEqual(1e-3));
+  });
+});
