@@ -51,7 +51,7 @@ export function buildVpFolder(
     files: { model: MODEL_FILE, tokenizer: TOKENIZER_FILE },
     sizes: {
       params: countParams(weights),
-      bytes: model.byteLength,
+      modelBytes: model.byteLength,
       visionWidth: config.visionWidth,
       visionLayers: config.visionLayers,
       visionHeads: config.visionHeads,

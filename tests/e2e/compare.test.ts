@@ -78,6 +78,36 @@ describe.each(paths)('$name', ({ name, webgpu, backend, header }) => {
     expect(errs.find((e) => e[0] === 'ImageDecodeError')?.[1]).toMatch(/^"truncated.png" could not be decoded/);
     expect((await readCards(page)).filter((c) => c.rank === 1).map((c) => c.name)).toEqual(['gradient.png']);
   });
+
+  it('Cancel stops a run between items and keeps what was scored', async () => {
+    const { page } = b;
+    const many = writeImages(
+      Array.from({ length: 30 }, (_, i) => sixImages()[i % 6]).map((im, i) => ({ ...im, name: `${i}-${im.name}` })),
+    );
+    const clear = page.getByRole('button', { name: 'Clear' });
+    if (await clear.isEnabled()) await clear.click();
+    await page.getByTestId('prompt').fill('three apples on a table');
+    await page.getByTestId('image-input').setInputFiles(many);
+    // Press Cancel the moment the first score shows (from inside the page: a Playwright round trip
+    // is slower than the tiny model on WASM).
+    await page.evaluate(() => {
+      const obs = new MutationObserver(() => {
+        if (!document.querySelector('[data-testid="card"][data-rank]:not([data-rank=""])')) return;
+        obs.disconnect();
+        document.querySelector<HTMLButtonElement>('[data-testid="cancel"]')?.click();
+      });
+      obs.observe(document.body, { subtree: true, attributes: true, childList: true });
+    });
+    await page.getByTestId('score').click();
+    const notice = await page.getByTestId('notice').textContent({ timeout: 60_000 });
+    const kept = Number(/^Cancelled: (\d+) of 30 scored and kept/.exec(notice ?? '')?.[1]);
+    expect(kept).toBeGreaterThan(0);
+    expect(kept).toBeLessThan(30);
+    const cards = await readCards(page);
+    expect(cards).toHaveLength(30);
+    expect(cards.filter((c) => c.rank > 0)).toHaveLength(kept);
+    expect(await page.getByTestId('score').isEnabled()).toBe(true);
+  });
 });
 
 describe('both paths agree', () => {

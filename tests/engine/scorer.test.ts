@@ -93,7 +93,10 @@ describe('loading bad models', () => {
       await expect(p).rejects.toThrow(ModelFileError);
       await expect(load(e, MODEL_DIRS.tiny, { 'model.onnx': broken, 'preflens.json': bare })).rejects.toThrow(/model\.onnx/);
     }
-    // With the manifest's sha256 the mismatch is named before parsing.
+    // With the manifest's size and sha256 the damage is named before parsing.
+    await expect(load(e, MODEL_DIRS.tiny, { 'model.onnx': bytes.slice(0, 1000) })).rejects.toThrow(
+      /model\.onnx is 1000 bytes but preflens\.json says \d+: truncated/,
+    );
     const flipped = bytes.slice();
     flipped[flipped.length - 10] ^= 0xff;
     await expect(load(e, MODEL_DIRS.tiny, { 'model.onnx': flipped })).rejects.toThrow(/sha256/);

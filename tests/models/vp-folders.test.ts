@@ -29,7 +29,7 @@ describe('model folders', () => {
       const model = join(b.dir, manifest.files.model);
       expect(manifest.sha256?.model).toBe(sha256(model));
       expect(manifest.sha256?.tokenizer).toBe(sha256(join(b.dir, manifest.files.tokenizer)));
-      expect(manifest.sizes?.bytes).toBe(statSync(model).size);
+      expect(manifest.sizes?.modelBytes).toBe(statSync(model).size);
       const total = ['model.onnx', 'tokenizer.json', 'preflens.json'].reduce((s, f) => s + statSync(join(b.dir, f)).size, 0);
       expect(total).toBeLessThan(3.2e6);
     }

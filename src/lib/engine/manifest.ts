@@ -15,7 +15,7 @@ export interface VpScoreManifest {
   /** Square input side; the contract fixes it at 224. */
   imageSize: number;
   files: { model: string; tokenizer: string };
-  /** Optional facts about the graph, for display. */
+  /** Optional facts about the graph. `modelBytes` (the model file's length) is checked on load. */
   sizes?: Record<string, number>;
   sha256?: Record<string, string>;
 }

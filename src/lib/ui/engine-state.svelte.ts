@@ -9,6 +9,8 @@ export class EngineState {
   client: EngineClient | null = null;
   info = $state<EngineInfo | null>(null);
   model = $state<LoadedModel | null>(null);
+  /** Where the loaded model came from, as the user chose it: "built-in" or "folder <name>". */
+  modelSource = $state('');
   status = $state<'starting' | 'loading-model' | 'ready' | 'failed'>('starting');
   error = $state<Error | null>(null);
   backend = $state<BackendPreference>('auto');
@@ -25,7 +27,7 @@ export class EngineState {
     this.client = client;
     try {
       this.info = await client.init({ backend });
-      await this.#load(() => client.loadScorer({ kind: 'url', baseUrl: BUILTIN_MODEL_URL() }));
+      await this.#load('built-in', () => client.loadScorer({ kind: 'url', baseUrl: BUILTIN_MODEL_URL() }));
     } catch (e) {
       this.fail(e);
     }
@@ -37,23 +39,24 @@ export class EngineState {
     const folderName = files[0]?.webkitRelativePath.split('/')[0] || 'selected folder';
     // Only the folder's top-level files matter (preflens.json names the model and tokenizer).
     const top = files.filter((f) => f.webkitRelativePath.split('/').length <= 2);
-    await this.#load(() => client.loadScorer({ kind: 'files', folderName, files: top }));
+    await this.#load(`folder ${folderName}`, () => client.loadScorer({ kind: 'files', folderName, files: top }));
   }
 
   async loadBuiltin(): Promise<void> {
     const client = this.client;
-    if (client) await this.#load(() => client.loadScorer({ kind: 'url', baseUrl: BUILTIN_MODEL_URL() }));
+    if (client) await this.#load('built-in', () => client.loadScorer({ kind: 'url', baseUrl: BUILTIN_MODEL_URL() }));
   }
 
-  async #load(load: () => Promise<LoadedModel>): Promise<void> {
+  async #load(source: string, load: () => Promise<LoadedModel>): Promise<void> {
     const previous = this.model;
     this.status = 'loading-model';
     this.error = null;
     try {
       this.model = await load();
+      this.modelSource = source;
       this.status = 'ready';
     } catch (e) {
-      // A failed load keeps the previous model usable.
+      // A failed load keeps the previous model usable (the engine has not released it).
       this.model = previous;
       this.status = previous ? 'ready' : 'failed';
       this.error = e as Error;

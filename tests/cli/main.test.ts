@@ -1,0 +1,63 @@
+// The command line, run as a user runs it (`node bin/preflens.mjs`, what `npx preflens` calls),
+// against the built tiny model and image files on disk.
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.ts';
+import { badImages, sixImages, writeImages } from '../fixtures/images.ts';
+import { MODEL_DIRS } from '../engine/model-dirs.ts';
+
+const BIN = resolve(import.meta.dirname, '../../bin/preflens.mjs');
+
+function capture() {
+  let text = '';
+  return { write: (s: string) => ((text += s), true), get text() { return text; } };
+}
+
+describe('preflens score', () => {
+  it('prints file, raw reward, score and rank for each image as JSON', async () => {
+    const files = writeImages(sixImages());
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [BIN, 'score', '--model', MODEL_DIRS.tiny, '--prompt', 'a dog on the beach', ...files],
+      { timeout: 120_000 },
+    );
+    const out = JSON.parse(stdout);
+    const manifest = JSON.parse(readFileSync(join(MODEL_DIRS.tiny, 'preflens.json'), 'utf8'));
+    expect(out.model).toBe('vp-tiny');
+    expect(out.backend).toBe('wasm');
+    expect(out.results.map((r: { file: string }) => r.file)).toEqual(files);
+    expect(out.results.map((r: { rank: number }) => r.rank).sort()).toEqual([1, 2, 3, 4, 5, 6]);
+    for (const r of out.results) {
+      expect(Number.isFinite(r.reward)).toBe(true);
+      // The shown score is the manifest's normalization of the raw reward.
+      expect(r.score).toBeCloseTo((r.reward - manifest.mean) / manifest.std, 5);
+    }
+  });
+
+  it('reports a bad file in its row, exits 1, and still scores the others', async () => {
+    const files = writeImages([...badImages(), sixImages()[2]]);
+    const out = capture();
+    const code = await main(['score', '--model', MODEL_DIRS.tiny, '--prompt', 'a cat', ...files], out, capture());
+    expect(code).toBe(1);
+    const results = JSON.parse(out.text).results;
+    expect(results[0].error.name).toBe('UnsupportedImageTypeError');
+    expect(results[1].error.name).toBe('ImageDecodeError');
+    expect(results[2].rank).toBe(1);
+  });
+
+  it('an empty prompt, a missing model folder and missing arguments are clear errors', async () => {
+    const [img] = writeImages([sixImages()[0]]);
+    const err = capture();
+    expect(await main(['score', '--model', MODEL_DIRS.tiny, '--prompt', ' ', img], capture(), err)).toBe(1);
+    expect(err.text).toMatch(/EmptyPromptError: The prompt is empty/);
+    const err2 = capture();
+    expect(await main(['score', '--model', '/nonexistent/model', '--prompt', 'a cat', img], capture(), err2)).toBe(1);
+    expect(err2.text).toMatch(/ModelFileError: \/nonexistent\/model\/preflens\.json: ENOENT/);
+    const err3 = capture();
+    expect(await main(['score', '--prompt', 'a cat'], capture(), err3)).toBe(2);
+    expect(err3.text).toMatch(/^usage: preflens score/);
+  });
+});
