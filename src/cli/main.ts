@@ -11,7 +11,12 @@ import { ModelFileError } from '../lib/engine/errors.ts';
 
 const USAGE = 'usage: preflens score --model DIR --prompt "text" [--batch N] [--threads N] IMAGE...';
 
-export async function main(argv: string[], out = process.stdout, err = process.stderr): Promise<number> {
+/** Where output goes: process.stdout/stderr, or a capture in tests. */
+export interface Sink {
+  write(text: string): unknown;
+}
+
+export async function main(argv: string[], out: Sink = process.stdout, err: Sink = process.stderr): Promise<number> {
   const [command, ...rest] = argv;
   if (command !== 'score') {
     err.write(`${USAGE}\n`);
