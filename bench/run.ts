@@ -17,7 +17,16 @@ const root = resolve(import.meta.dirname, '..');
 const images = [...sixImages(), ...sixImages().slice(0, 2).map((im) => ({ ...im, name: `again-${im.name}` }))];
 const BATCHES = [1, 8];
 
-interface Row { path: string; detail: string; loadMs: number; batch: number; msPerImage: number; outsideRun: number; workerOverhead: number }
+interface Row {
+  path: string;
+  detail: string;
+  loadMs: number;
+  batch: number;
+  msPerImage: number;
+  outsideRun: number;
+  workerOverhead: number;
+  timings: StageTimings;
+}
 
 function rows(path: string, r: BrowserBenchResult): Row[] {
   return r.byBatch.map((b) => ({
@@ -28,6 +37,7 @@ function rows(path: string, r: BrowserBenchResult): Row[] {
     msPerImage: b.wallMs / b.images,
     outsideRun: (b.timings.totalMs - b.timings.runMs) / b.timings.totalMs,
     workerOverhead: Math.max(0, (b.wallMs - b.timings.totalMs) / b.wallMs),
+    timings: b.timings,
   }));
 }
 
@@ -116,6 +126,16 @@ function report(all: Row[]): string {
       `| ${r.path} | ${r.detail} | ${r.batch} | ${r.msPerImage.toFixed(2)} | ${(1000 / r.msPerImage).toFixed(1)} | ` +
       `${(r.msPerImage / ref(r.batch)).toFixed(2)}× | ${pct(r.outsideRun)} | ${pct(r.workerOverhead)} | ${r.loadMs.toFixed(0)} |`,
     ),
+    '',
+    'Where engine time goes, as shares of the engine\'s total (the rest: batching copies and bookkeeping):',
+    '',
+    '| path | batch | session.run | decode | resize + normalize | read file | tokenize |',
+    '|---|---|---|---|---|---|---|',
+    ...all.map((r) => {
+      const t = r.timings;
+      const share = (x: number) => pct(x / t.totalMs);
+      return `| ${r.path} | ${r.batch} | ${share(t.runMs)} | ${share(t.decodeMs)} | ${share(t.preprocessMs)} | ${share(t.readMs)} | ${share(t.tokenizeMs)} |`;
+    }),
     '',
     'The WebGPU row runs on SwiftShader, a software adapter: it proves the WebGPU path works and is',
     'not a speed measurement (PrefLens picks WASM over a software adapter unless forced).',

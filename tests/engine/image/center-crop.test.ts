@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { centerCrop, centerCropOffset, roundHalfEven, shortSideResize } from '../../../src/lib/engine/image/center-crop.ts';
 import { readImageHeader } from '../../../src/lib/engine/image/sniff.ts';
 
-const goldenDir = fileURLToPath(new URL('../../../../shared/golden/preprocess/', import.meta.url));
+const goldenDir = fileURLToPath(new URL('../../fixtures/golden/preprocess/', import.meta.url));
 const cases: { image: string; resized: [number, number]; crop_left_top: [number, number] }[] = JSON.parse(
   readFileSync(goldenDir + 'cases.json', 'utf8'),
 ).cases;

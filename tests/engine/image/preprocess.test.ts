@@ -1,6 +1,6 @@
-// Golden test: decode + preprocess must reproduce PIL 9.4 + torchvision's tensors for
-// /work/shared/golden/preprocess. The contract allows max |Δ| ≤ 0.02 and mean |Δ| ≤ 0.002 in
-// normalised units (one 8-bit level is ≈ 0.0146); the PIL port is byte-exact, so this asserts
+// Golden test: decode + preprocess must reproduce PIL 9.4's tensors in tests/fixtures/golden/
+// preprocess (a copy of shared/golden/preprocess, PIL's own output). The contract allows
+// max |Δ| ≤ 0.02 and mean |Δ| ≤ 0.002 in normalised units (one 8-bit level is ≈ 0.0146); the PIL port is byte-exact, so this asserts
 // float32 equality up to rounding noise, far tighter than the contract.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeImage } from '../../../src/lib/engine/image/decode.ts';
 import { IMAGE_TENSOR_SIZE, preprocessImage } from '../../../src/lib/engine/image/preprocess.ts';
 
-const goldenDir = fileURLToPath(new URL('../../../../shared/golden/preprocess/', import.meta.url));
+const goldenDir = fileURLToPath(new URL('../../fixtures/golden/preprocess/', import.meta.url));
 const cases: { image: string; tensor: string; shape: number[] }[] = JSON.parse(
   readFileSync(goldenDir + 'cases.json', 'utf8'),
 ).cases;
