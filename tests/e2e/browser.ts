@@ -59,10 +59,17 @@ export async function serveDist(): Promise<{ url: string; server: PreviewServer 
   return { url, server };
 }
 
-/** Open the app and wait until the reward model is loaded. */
-export async function openApp(page: Page, url: string, backend: 'auto' | 'webgpu' | 'wasm'): Promise<void> {
-  await page.goto(`${url}?backend=${backend}`);
+/** Open the app (?backend=, and the view or dtype variant) and wait until both models are loaded. */
+export async function openApp(
+  page: Page,
+  url: string,
+  backend: 'auto' | 'webgpu' | 'wasm',
+  extra: { view?: 'generate' | 'compare'; variant?: 'fp32' | 'fp16' } = {},
+): Promise<void> {
+  const q = new URLSearchParams({ backend, ...extra });
+  await page.goto(`${url}?${q}`);
   await page.getByTestId('model').getByText('vp-tiny', { exact: false }).waitFor({ timeout: 60_000 });
+  await page.getByTestId('generator').waitFor({ state: 'attached', timeout: 60_000 });
 }
 
 export interface CardState {

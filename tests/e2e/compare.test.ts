@@ -42,7 +42,7 @@ describe.each(paths)('$name', ({ name, webgpu, backend, header }) => {
   let b: Browser;
   beforeAll(async () => {
     b = await launch(webgpu);
-    await openApp(b.page, url, backend);
+    await openApp(b.page, url, backend, { view: 'compare' });
   });
   afterAll(async () => {
     await b?.close();

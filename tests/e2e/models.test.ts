@@ -20,7 +20,7 @@ const PROMPT = 'a green colored cat on a red sofa';
 beforeAll(async () => {
   ({ server, url } = await serveDist());
   b = await launch(false);
-  await openApp(b.page, url, 'auto');
+  await openApp(b.page, url, 'auto', { view: 'compare' });
 });
 afterAll(async () => {
   await b?.close();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkContract, VP_SCORE_CONTRACT, type GraphMetadata } from '../../src/lib/engine/contract.ts';
+import { checkContract, UNET_CONTRACT, VP_SCORE_CONTRACT, type GraphMetadata } from '../../src/lib/engine/contract.ts';
 import { ContractError } from '../../src/lib/engine/errors.ts';
 
 const meta = (over: Partial<Record<string, { type: string; shape: (number | string)[] }>> = {}): GraphMetadata => {
@@ -42,5 +42,28 @@ describe('checkContract', () => {
     expect(() => checkContract(meta({ token_type_ids: { type: 'int64', shape: ['batch', 35] } }), VP_SCORE_CONTRACT, 'm'))
       .toThrow(ContractError);
     expect(checkContract(meta({ pixel_values: { type: 'float32', shape: [1, 3, 224, 224] } }), VP_SCORE_CONTRACT, 'm').maxBatch).toBe(1);
+  });
+});
+
+describe('SD-Turbo UNet contract', () => {
+  const unet = (floatType: string, timestep = 'int64'): GraphMetadata => ({
+    inputNames: ['sample', 'timestep', 'encoder_hidden_states'],
+    outputNames: ['out_sample'],
+    inputMetadata: [
+      { name: 'sample', isTensor: true, type: floatType, shape: ['batch', 4, 64, 64] },
+      { name: 'timestep', isTensor: true, type: timestep, shape: ['batch'] },
+      { name: 'encoder_hidden_states', isTensor: true, type: floatType, shape: ['batch', 'sequence', 1024] },
+    ],
+    outputMetadata: [{ name: 'out_sample', isTensor: true, type: floatType, shape: ['batch', 4, 64, 64] }],
+  });
+  it('accepts float32 and float16 graphs and reports which', () => {
+    expect(checkContract(unet('float32'), UNET_CONTRACT, 'unet.onnx').dtypes.sample).toBe('float32');
+    expect(checkContract(unet('float16'), UNET_CONTRACT, 'unet.onnx').dtypes.out_sample).toBe('float16');
+  });
+  it('refuses a float timestep, naming both dtypes', () => {
+    expect(() => checkContract(unet('float16', 'float32'), UNET_CONTRACT, 'unet.onnx')).toThrow(
+      'input "timestep" has the wrong dtype: expected int64 [batch], found float32 [batch]',
+    );
+    expect(() => checkContract(unet('int8'), UNET_CONTRACT, 'unet.onnx')).toThrow(/expected float32 or float16/);
   });
 });

@@ -10,7 +10,8 @@ export type Dim = number | string;
 
 export interface TensorSpec {
   name: string;
-  dtype: Dtype;
+  /** One dtype, or the ones accepted (diffusion graphs come in float32 and float16). */
+  dtype: Dtype | readonly Dtype[];
   shape: readonly Dim[];
 }
 
@@ -39,17 +40,46 @@ export const VP_SCORE_CONTRACT: Contract = {
   outputs: [{ name: 'reward', dtype: 'float32', shape: ['batch', 1] }],
 };
 
+// SD-Turbo's three graphs as the public onnxruntime-web export has them. Float tensors may be
+// float32 or float16 (the engine reads which and converts); named dims are free sizes.
+const FLOAT = ['float32', 'float16'] as const;
+
+export const TEXT_ENCODER_CONTRACT: Contract = {
+  label: 'SD-Turbo text encoder',
+  inputs: [{ name: 'input_ids', dtype: 'int32', shape: [1, 'sequence'] }],
+  outputs: [{ name: 'last_hidden_state', dtype: FLOAT, shape: [1, 'sequence', 'hidden'] }],
+};
+
+export const UNET_CONTRACT: Contract = {
+  label: 'SD-Turbo UNet',
+  inputs: [
+    { name: 'sample', dtype: FLOAT, shape: ['batch', 4, 'height', 'width'] },
+    { name: 'timestep', dtype: 'int64', shape: ['batch'] },
+    { name: 'encoder_hidden_states', dtype: FLOAT, shape: ['batch', 'sequence', 'hidden'] },
+  ],
+  outputs: [{ name: 'out_sample', dtype: FLOAT, shape: ['batch', 4, 'height', 'width'] }],
+};
+
+export const VAE_DECODER_CONTRACT: Contract = {
+  label: 'SD-Turbo VAE decoder',
+  inputs: [{ name: 'latent_sample', dtype: FLOAT, shape: ['batch', 4, 'height', 'width'] }],
+  outputs: [{ name: 'sample', dtype: FLOAT, shape: ['batch', 3, 'image_height', 'image_width'] }],
+};
+
 export interface ContractReport {
   /** Largest batch the graph takes: Infinity when the batch dim is dynamic, else its fixed size. */
   maxBatch: number;
+  /** The dtype each checked input/output has in this graph (the engine converts to it). */
+  dtypes: Record<string, string>;
 }
 
-const fmt = (dtype: string | undefined, shape: readonly Dim[] | undefined) =>
-  `${dtype ?? '?'} [${(shape ?? []).join(',')}]`;
+const fmt = (dtype: string | readonly string[] | undefined, shape: readonly Dim[] | undefined) =>
+  `${typeof dtype === 'object' ? dtype.join(' or ') : (dtype ?? '?')} [${(shape ?? []).join(',')}]`;
 
 export function checkContract(graph: GraphMetadata, contract: Contract, file: string): ContractReport {
   const where = `${file} does not have the ${contract.label} contract`;
   let maxBatch = Infinity;
+  const dtypes: Record<string, string> = {};
   const sides = [
     ['input', contract.inputs, graph.inputNames, graph.inputMetadata],
     ['output', contract.outputs, graph.outputNames, graph.outputMetadata],
@@ -63,13 +93,15 @@ export function checkContract(graph: GraphMetadata, contract: Contract, file: st
         );
       }
       const found = meta?.find((m) => m.name === spec.name);
+      const accepted: readonly string[] = typeof spec.dtype === 'string' ? [spec.dtype] : spec.dtype;
+      dtypes[spec.name] = found?.type ?? accepted[0];
       if (!found) continue; // older runtimes expose names only
       const expected = fmt(spec.dtype, spec.shape);
       const mismatch = (what: string) =>
         new ContractError(
           `${where}: ${kind} "${spec.name}" ${what}: expected ${expected}, found ${fmt(found.type, found.shape)}`,
         );
-      if (!found.isTensor || found.type !== spec.dtype) throw mismatch('has the wrong dtype');
+      if (!found.isTensor || !accepted.includes(found.type ?? '')) throw mismatch('has the wrong dtype');
       const shape = found.shape ?? [];
       if (shape.length === 0) continue; // shape unknown to the runtime: nothing more to check
       if (shape.length !== spec.shape.length) throw mismatch('has the wrong rank');
@@ -88,5 +120,5 @@ export function checkContract(graph: GraphMetadata, contract: Contract, file: st
       );
     }
   }
-  return { maxBatch };
+  return { maxBatch, dtypes };
 }

@@ -12,6 +12,8 @@ export type ErrorCode =
   | 'manifest'
   | 'backend'
   | 'cancelled'
+  | 'device-lost'
+  | 'bad-request'
   | 'input';
 
 export class PrefLensError extends Error {
@@ -105,6 +107,24 @@ export class CancelledError extends PrefLensError {
   }
 }
 
+/** A request outside what the pipeline takes (N, steps or seed out of range). */
+export class RequestError extends PrefLensError {
+  override readonly code = 'bad-request';
+  constructor(message: string) {
+    super(message);
+    this.name = 'RequestError';
+  }
+}
+
+/** The GPU device went away (driver reset, tab backgrounded, destroyed) and WASM could not take over. */
+export class DeviceLostError extends PrefLensError {
+  override readonly code = 'device-lost';
+  constructor(message: string) {
+    super(message);
+    this.name = 'DeviceLostError';
+  }
+}
+
 const byName: Record<string, (message: string) => PrefLensError> = {
   ImageDecodeError: (m) => withMessage(new ImageDecodeError('', ''), m),
   UnsupportedImageTypeError: (m) => withMessage(new UnsupportedImageTypeError(''), m),
@@ -115,6 +135,8 @@ const byName: Record<string, (message: string) => PrefLensError> = {
   ManifestError: (m) => new ManifestError(m),
   BackendError: (m) => new BackendError(m),
   CancelledError: (m) => new CancelledError(m),
+  RequestError: (m) => new RequestError(m),
+  DeviceLostError: (m) => new DeviceLostError(m),
   PrefLensError: (m) => new PrefLensError(m),
 };
 

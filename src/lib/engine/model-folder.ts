@@ -19,21 +19,10 @@ const text = new TextDecoder();
 export async function readModelFolder(readFile: ReadFile, origin: string): Promise<ModelFolder> {
   const manifest = parseManifest(text.decode(await readFile(MANIFEST_FILE)), `${origin}/${MANIFEST_FILE}`);
   const [modelBytes, tokBytes] = await Promise.all([readFile(manifest.files.model), readFile(manifest.files.tokenizer)]);
-  const expectedBytes = manifest.sizes?.modelBytes;
-  if (typeof expectedBytes === 'number' && expectedBytes !== modelBytes.byteLength) {
-    throw new ModelFileError(
-      `${origin}/${manifest.files.model} is ${modelBytes.byteLength} bytes but preflens.json says ${expectedBytes}: truncated or replaced`,
-    );
-  }
-  const expectedHash = manifest.sha256?.model;
-  if (expectedHash) {
-    const found = await sha256Hex(modelBytes);
-    if (found !== expectedHash.toLowerCase()) {
-      throw new ModelFileError(
-        `${origin}/${manifest.files.model} has sha256 ${found.slice(0, 12)}…, preflens.json expects ${expectedHash.slice(0, 12)}…: corrupt or a different model`,
-      );
-    }
-  }
+  await verifyFile(`${origin}/${manifest.files.model}`, modelBytes, {
+    bytes: manifest.sizes?.modelBytes,
+    sha256: manifest.sha256?.model,
+  });
   let tokenizerJson: unknown;
   try {
     tokenizerJson = JSON.parse(text.decode(tokBytes));
@@ -41,6 +30,27 @@ export async function readModelFolder(readFile: ReadFile, origin: string): Promi
     throw new ModelFileError(`${origin}/${manifest.files.tokenizer} is not valid JSON: ${(e as Error).message}`);
   }
   return { manifest, modelBytes, tokenizerJson, origin };
+}
+
+/** A file against what its manifest promises: the length first (cheap), then the hash. */
+export async function verifyFile(
+  path: string,
+  bytes: Uint8Array,
+  expected: { bytes?: number; sha256?: string },
+): Promise<void> {
+  if (typeof expected.bytes === 'number' && expected.bytes !== bytes.byteLength) {
+    throw new ModelFileError(
+      `${path} is ${bytes.byteLength} bytes but preflens.json says ${expected.bytes}: truncated or replaced`,
+    );
+  }
+  if (expected.sha256) {
+    const found = await sha256Hex(bytes);
+    if (found !== expected.sha256.toLowerCase()) {
+      throw new ModelFileError(
+        `${path} has sha256 ${found.slice(0, 12)}…, preflens.json expects ${expected.sha256.slice(0, 12)}…: corrupt or a different model`,
+      );
+    }
+  }
 }
 
 export async function sha256Hex(bytes: Uint8Array): Promise<string> {

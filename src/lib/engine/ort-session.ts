@@ -39,13 +39,28 @@ export function configureRuntime(opts: RuntimeOptions): { numThreads: number } {
   return { numThreads };
 }
 
-/** Create a session on one EP. Bytes that are not a loadable ONNX graph become a ModelFileError. */
-export function createSession(bytes: Uint8Array, ep: EpName, file: string): Promise<ort.InferenceSession> {
+export type OutputLocation = 'cpu' | 'gpu-buffer';
+
+/**
+ * Create a session on one EP. Bytes that are not a loadable ONNX graph become a ModelFileError.
+ * `outputsOnGpu` names outputs that stay on the GPU (WebGPU only) for the next graph to read.
+ */
+export function createSession(
+  bytes: Uint8Array,
+  ep: EpName,
+  file: string,
+  outputsOnGpu: readonly string[] = [],
+): Promise<ort.InferenceSession> {
+  const preferredOutputLocation =
+    ep === 'webgpu' && outputsOnGpu.length
+      ? Object.fromEntries(outputsOnGpu.map((n) => [n, 'gpu-buffer' as OutputLocation]))
+      : undefined;
   return serialized(async () => {
     try {
       return await ort.InferenceSession.create(bytes, {
         executionProviders: [ep],
         graphOptimizationLevel: 'all',
+        ...(preferredOutputLocation ? { preferredOutputLocation } : {}),
       });
     } catch (e) {
       const msg = (e as Error).message ?? String(e);
@@ -65,7 +80,30 @@ export function run(
 }
 
 export function tensor(type: 'float32', data: Float32Array, dims: number[]): ort.Tensor;
+export function tensor(type: 'float16', data: Uint16Array, dims: number[]): ort.Tensor;
 export function tensor(type: 'int64', data: BigInt64Array, dims: number[]): ort.Tensor;
-export function tensor(type: 'float32' | 'int64', data: Float32Array | BigInt64Array, dims: number[]): ort.Tensor {
+export function tensor(type: 'int32', data: Int32Array, dims: number[]): ort.Tensor;
+export function tensor(
+  type: 'float32' | 'float16' | 'int64' | 'int32',
+  data: Float32Array | Uint16Array | BigInt64Array | Int32Array,
+  dims: number[],
+): ort.Tensor {
   return new ort.Tensor(type, data, dims);
+}
+
+export type Tensor = ort.Tensor;
+
+/** What we use of a GPUDevice: a test hook destroys it; `lost` tells the engine to move to WASM. */
+export interface GpuDeviceLike {
+  destroy(): void;
+  lost: Promise<{ reason?: string; message: string }>;
+}
+
+/** ort's WebGPU device, once a WebGPU session exists (asking earlier would make a new device). */
+export async function webgpuDevice(): Promise<GpuDeviceLike | undefined> {
+  try {
+    return (await ort.env.webgpu.device) as unknown as GpuDeviceLike;
+  } catch {
+    return undefined;
+  }
 }

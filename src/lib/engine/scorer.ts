@@ -9,7 +9,8 @@ import type { VpScoreManifest } from './manifest.ts';
 import type { ModelFolder } from './model-folder.ts';
 import { createSession, run, tensor, type InferenceSession } from './ort-session.ts';
 import { normalizeReward, rankScores } from './rank.ts';
-import { BertPromptTokenizer } from './text/bert-tokenizer.ts';
+import { BertPromptTokenizer, type TokenizedPrompt } from './text/bert-tokenizer.ts';
+import type { RgbImage } from './image/rgb-image.ts';
 import type { EpName } from './backend-choice.ts';
 
 /** Anything with a name, a size and bytes: a browser File, or a Node fs Blob. */
@@ -128,27 +129,38 @@ export class VpScorer {
         }
       }
       if (cancelled || ready.length === 0) continue;
-      const n = ready.length;
       const tr = now();
-      const out = await run(this.session, {
-        pixel_values: tensor('float32', pixels.subarray(0, n * IMAGE_TENSOR_SIZE), [n, 3, 224, 224]),
-        input_ids: tensor('int64', repeat(tok.inputIds, n), [n, tok.inputIds.length]),
-        attention_mask: tensor('int64', repeat(tok.attentionMask, n), [n, tok.attentionMask.length]),
-      });
+      const rewards = await this.rewards(pixels, ready.length, tok);
       timings.runMs += now() - tr;
-      const rewards = out.reward.data as Float32Array;
       ready.forEach((idx, k) => {
-        const reward = rewards[k];
-        results[idx].reward = reward;
-        results[idx].score = normalizeReward(reward, this.manifest.mean, this.manifest.std);
+        results[idx].reward = rewards[k];
+        results[idx].score = normalizeReward(rewards[k], this.manifest.mean, this.manifest.std);
         report(results[idx]);
       });
-      out.reward.dispose();
       if (opts.signal?.aborted) cancelled = true;
     }
     timings.totalMs = now() - t0;
     const ranks = rankScores(results.map((r) => (r.score === undefined ? null : { score: r.score })));
     return { prompt: promptInfo, results, ranks, cancelled, timings };
+  }
+
+  /** One image already in memory (a generated candidate): no file to read or decode. */
+  async scoreImage(prompt: string, image: RgbImage): Promise<{ reward: number; score: number }> {
+    const pixels = new Float32Array(IMAGE_TENSOR_SIZE);
+    preprocessImage(image, pixels, 0);
+    const [reward] = await this.rewards(pixels, 1, this.tokenizer.encode(prompt));
+    return { reward, score: normalizeReward(reward, this.manifest.mean, this.manifest.std) };
+  }
+
+  private async rewards(pixels: Float32Array, n: number, tok: TokenizedPrompt): Promise<Float32Array> {
+    const out = await run(this.session, {
+      pixel_values: tensor('float32', pixels.subarray(0, n * IMAGE_TENSOR_SIZE), [n, 3, 224, 224]),
+      input_ids: tensor('int64', repeat(tok.inputIds, n), [n, tok.inputIds.length]),
+      attention_mask: tensor('int64', repeat(tok.attentionMask, n), [n, tok.attentionMask.length]),
+    });
+    const rewards = (out.reward.data as Float32Array).slice();
+    out.reward.dispose();
+    return rewards;
   }
 
   private async prepare(img: ImageInput, into: Float32Array, offset: number, timings: StageTimings): Promise<void> {

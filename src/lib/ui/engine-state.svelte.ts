@@ -1,9 +1,10 @@
 // Rune state for the one worker-backed engine: backend, loaded model, busy/error. Components read
 // it and call its methods; only the worker client touches the engine.
-import { EngineClient, type EngineInfo, type LoadedModel } from '../worker/client.ts';
+import { EngineClient, type DtypeVariant, type EngineInfo, type LoadedGenerator, type LoadedModel } from '../worker/client.ts';
 import type { BackendPreference } from '../engine/backend-choice.ts';
 
 export const BUILTIN_MODEL_URL = () => new URL('models/vp-tiny/', document.baseURI).href;
+export const BUILTIN_DIFFUSION_URL = () => new URL('models/sd-tiny/', document.baseURI).href;
 
 export class EngineState {
   client: EngineClient | null = null;
@@ -14,13 +15,20 @@ export class EngineState {
   status = $state<'starting' | 'loading-model' | 'ready' | 'failed'>('starting');
   error = $state<Error | null>(null);
   backend = $state<BackendPreference>('auto');
+  generator = $state<LoadedGenerator | null>(null);
+  generatorError = $state<Error | null>(null);
+  /** fp32/fp16 forced by ?variant= (tests, or a user comparing the two). */
+  variant: DtypeVariant | undefined = undefined;
 
   /** Start (or restart, when the backend setting changes) the worker and load the built-in model. */
-  async start(backend: BackendPreference): Promise<void> {
+  async start(backend: BackendPreference, variant?: DtypeVariant): Promise<void> {
     this.client?.terminate();
     this.backend = backend;
+    this.variant = variant ?? this.variant;
     this.info = null;
     this.model = null;
+    this.generator = null;
+    this.generatorError = null;
     this.error = null;
     this.status = 'starting';
     const client = new EngineClient();
@@ -28,9 +36,26 @@ export class EngineState {
     try {
       this.info = await client.init({ backend });
       await this.#load('built-in', () => client.loadScorer({ kind: 'url', baseUrl: BUILTIN_MODEL_URL() }));
+      await this.loadBuiltinGenerator();
     } catch (e) {
       this.fail(e);
     }
+  }
+
+  async loadBuiltinGenerator(): Promise<void> {
+    const client = this.client;
+    if (!client) return;
+    try {
+      this.generator = await client.loadGenerator({ kind: 'url', baseUrl: BUILTIN_DIFFUSION_URL() }, { variant: this.variant });
+      this.generatorError = null;
+    } catch (e) {
+      this.generatorError = e as Error;
+    }
+  }
+
+  /** The engine moved to another backend mid-run (a lost GPU device): show it in the header. */
+  backendChanged(label: string, reason: string): void {
+    if (this.info) this.info = { ...this.info, ep: 'wasm', label, reason };
   }
 
   async loadFolder(files: File[]): Promise<void> {
