@@ -3,6 +3,7 @@
 import { EngineClient } from '../src/lib/worker/client.ts';
 import type { BackendPreference } from '../src/lib/engine/backend-choice.ts';
 import type { StageTimings } from '../src/lib/engine/scorer.ts';
+import { addCandidate, newAccumulator, summarize } from './gen-accumulator.ts';
 
 export interface BrowserBenchArgs {
   backend: BackendPreference;
@@ -42,4 +43,61 @@ async function runBench(args: BrowserBenchArgs): Promise<BrowserBenchResult> {
   }
 }
 
+export interface GenBenchArgs {
+  backend: BackendPreference;
+  n: number;
+  steps: number;
+  runs: number;
+}
+
+/** Generation timings and memory, measured the same way in Node (bench/generate-bench.ts). */
+export interface GenBenchResult {
+  label: string;
+  variant: string;
+  loadMs: number;
+  candidates: number;
+  /** Per candidate, mean ms: text encode is per prompt, so divided over its N candidates. */
+  textMs: number;
+  unetStepMs: number;
+  vaeMs: number;
+  scoreMs: number;
+  pngMs: number;
+  wallMsPerCandidate: number;
+  /** Bytes (page + workers in Chromium, RSS in Node) after run 1 and after the last run. */
+  memoryAfter1?: number;
+  memoryAfterLast?: number;
+}
+
+async function measureMemory(): Promise<number | undefined> {
+  const p = performance as Performance & { measureUserAgentSpecificMemory?: () => Promise<{ bytes: number }> };
+  if (!crossOriginIsolated || !p.measureUserAgentSpecificMemory) return undefined;
+  return (await p.measureUserAgentSpecificMemory()).bytes;
+}
+
+async function runGenBench(args: GenBenchArgs): Promise<GenBenchResult> {
+  const client = new EngineClient();
+  try {
+    const info = await client.init({ backend: args.backend });
+    await client.loadScorer({ kind: 'url', baseUrl: new URL('/models/vp-tiny/', location.href).href });
+    const gen = await client.loadGenerator({ kind: 'url', baseUrl: new URL('/models/sd-tiny/', location.href).href });
+    const prompt = 'three apples on a wooden table';
+    await client.generate({ prompt, n: 1, seed: 1, steps: args.steps }); // warm-up
+    const acc = newAccumulator();
+    let memoryAfter1: number | undefined;
+    const t0 = performance.now();
+    for (let r = 0; r < args.runs; r++) {
+      const report = await client.generate({ prompt, n: args.n, seed: 1000 + r * args.n, steps: args.steps }, (e) => {
+        if (e.kind === 'prompt') acc.textMs += e.textEncodeMs;
+      });
+      for (const c of report.candidates) addCandidate(acc, c.timings);
+      if (r === 0) memoryAfter1 = await measureMemory();
+    }
+    const wall = performance.now() - t0;
+    return { label: info.label, variant: gen.variant, loadMs: gen.loadMs, ...summarize(acc, wall), memoryAfter1, memoryAfterLast: await measureMemory() };
+  } finally {
+    client.terminate();
+  }
+}
+
 (globalThis as { runBench?: typeof runBench }).runBench = runBench;
+(globalThis as { runGenBench?: typeof runGenBench }).runGenBench = runGenBench;

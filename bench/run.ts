@@ -11,7 +11,8 @@ import { Engine } from '../src/lib/engine/engine.ts';
 import type { StageTimings } from '../src/lib/engine/scorer.ts';
 import { asInputs, sixImages } from '../tests/fixtures/images.ts';
 import { dirReader, MODEL_DIRS } from '../tests/engine/model-dirs.ts';
-import type { BrowserBenchArgs, BrowserBenchResult } from './browser-bench.ts';
+import type { BrowserBenchArgs, BrowserBenchResult, GenBenchArgs, GenBenchResult } from './browser-bench.ts';
+import { generationReport, nodeGenBench } from './generate-bench.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const images = [...sixImages(), ...sixImages().slice(0, 2).map((im) => ({ ...im, name: `again-${im.name}` }))];
@@ -61,7 +62,9 @@ async function nodeWasm(reps: number): Promise<BrowserBenchResult> {
   return { label: info.label, numThreads: info.numThreads, loadMs: model.loadMs, byBatch };
 }
 
-async function inChromium(url: string, webgpu: boolean, reps: number): Promise<BrowserBenchResult> {
+const GEN = { n: 8, steps: 2, runs: 10 };
+
+async function inChromium(url: string, webgpu: boolean, reps: number): Promise<{ score: BrowserBenchResult; gen: GenBenchResult }> {
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     args: ['--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking',
@@ -71,13 +74,19 @@ async function inChromium(url: string, webgpu: boolean, reps: number): Promise<B
     const page = await browser.newPage();
     await page.goto(url);
     await page.waitForFunction(() => 'runBench' in globalThis);
+    const backend = webgpu ? 'webgpu' : 'wasm';
     const args: BrowserBenchArgs = {
-      backend: webgpu ? 'webgpu' : 'wasm',
+      backend,
       images: images.map((im) => ({ name: im.name, bytes: Array.from(im.bytes) })),
       batchSizes: BATCHES,
       reps,
     };
-    return await page.evaluate((a) => (globalThis as unknown as { runBench: (x: BrowserBenchArgs) => Promise<BrowserBenchResult> }).runBench(a), args);
+    type G = { runBench: (x: BrowserBenchArgs) => Promise<BrowserBenchResult>; runGenBench: (x: GenBenchArgs) => Promise<GenBenchResult> };
+    const score = await page.evaluate((a) => (globalThis as unknown as G).runBench(a), args);
+    // SwiftShader is ~30x slower than WASM: fewer runs there (still enough to see memory growth).
+    const genArgs: GenBenchArgs = { backend, ...GEN, runs: webgpu ? 3 : GEN.runs };
+    const gen = await page.evaluate((a) => (globalThis as unknown as G).runGenBench(a), genArgs);
+    return { score, gen };
   } finally {
     await browser.close();
   }
@@ -89,18 +98,25 @@ async function main() {
   const server = await preview({ root, logLevel: 'warn', build: { outDir }, preview: { port: 0, strictPort: false, open: false } });
   const url = `${server.resolvedUrls!.local[0]}bench/index.html`;
   const all: Row[] = [];
+  const gens: { path: string; r: GenBenchResult }[] = [];
   try {
     console.log('Chromium WASM…');
-    all.push(...rows('Chromium, WASM', await inChromium(url, false, 5)));
+    const w = await inChromium(url, false, 5);
+    all.push(...rows('Chromium, WASM', w.score));
+    gens.push({ path: 'Chromium, WASM', r: w.gen });
     console.log('Chromium WebGPU (SwiftShader)…');
-    all.push(...rows('Chromium, WebGPU (SwiftShader)', await inChromium(url, true, 1)));
+    const g = await inChromium(url, true, 1);
+    all.push(...rows('Chromium, WebGPU (SwiftShader)', g.score));
+    gens.push({ path: 'Chromium, WebGPU (SwiftShader)', r: g.gen });
     console.log('Node, ort-web WASM…');
     all.push(...rows('Node, ort-web WASM', await nodeWasm(5)));
+    gens.push({ path: 'Node, ort-web WASM', r: await nodeGenBench(GEN) });
   } finally {
     await server.close();
   }
-  writeFileSync(resolve(root, 'BENCHMARKS.md'), report(all));
-  console.log(report(all));
+  const text = report(all) + generationReport(gens, GEN).join('\n');
+  writeFileSync(resolve(root, 'BENCHMARKS.md'), text);
+  console.log(text);
 }
 
 function report(all: Row[]): string {

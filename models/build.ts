@@ -2,6 +2,8 @@
 // `--out DIR` writes the same folders under DIR instead of the repo (the determinism test uses it).
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildSdFolder, makeSdFamily } from './sd-tiny/build-folder.ts';
+import { SD_FOLDERS } from './sd-tiny/variants.ts';
 import { buildVpFolder, type BuiltFolder } from './vp-score/build-folder.ts';
 import { FOLDERS } from './vp-score/variants.ts';
 
@@ -19,4 +21,12 @@ for (const spec of FOLDERS) {
       `(${(performance.now() - t).toFixed(0)} ms)`,
   );
 }
+const tSd = performance.now();
+const family = makeSdFamily(); // tokenizer + weights, shared by sd-tiny and its bad-contract copy
+for (const spec of SD_FOLDERS) {
+  const folder = buildSdFolder(spec, join(root, spec.dir), family);
+  const total = Object.values(folder.bytes).reduce((a, b) => a + b, 0);
+  console.log(`models: ${spec.dir} ${total} B (${spec.variants.join(' + ')})`);
+}
+console.log(`models: diffusion folders in ${(performance.now() - tSd).toFixed(0)} ms`);
 console.log(`models: done in ${((performance.now() - t0) / 1000).toFixed(1)} s`);

@@ -8,6 +8,8 @@ export const MODEL_DIRS = {
   tiny: join(root, 'public/models/vp-tiny'),
   wide: join(root, 'models/out/vp-tiny-wide'),
   badContract: join(root, 'models/out/vp-bad-contract'),
+  sdTiny: join(root, 'public/models/sd-tiny'),
+  sdBadContract: join(root, 'models/out/sd-bad-contract'),
 };
 
 export function dirReader(dir: string, override: Record<string, Uint8Array> = {}) {

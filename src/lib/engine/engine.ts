@@ -1,6 +1,5 @@
 // The engine's public API: the same object runs inside the Web Worker (exposed by comlink),
 // in Node tests, the CLI and the benchmarks. One backend, one scorer and one generator at a time.
-// When the GPU device is lost mid-run, the models are re-opened on WASM and the run goes on.
 import { chooseBackend, type BackendChoice, type BackendPreference } from './backend-choice.ts';
 import { readDiffusionFolder, readDiffusionManifest } from './diffusion-folder.ts';
 import { chooseVariant, type DtypeVariant } from './diffusion-manifest.ts';
@@ -8,7 +7,8 @@ import { BackendError, CancelledError, DeviceLostError } from './errors.ts';
 import { generateCandidates, validateRequest, type Candidate, type GenerateEvent, type GenerateOptions, type PromptTokens } from './generate-run.ts';
 import { SdGenerator } from './generator.ts';
 import { filesReader, httpReader, readModelFolder, type ReadFile } from './model-folder.ts';
-import { configureRuntime, webgpuDevice } from './ort-session.ts';
+import { configureRuntime } from './ort-session.ts';
+import { destroyDevice, watchDeviceLoss } from './device-loss.ts';
 import { VpScorer, type ImageInput, type PromptInfo, type ScoreEvent, type ScoreReport } from './scorer.ts';
 import { probeWebGpu, type GpuLike } from './webgpu-probe.ts';
 
@@ -65,8 +65,6 @@ export class Engine {
   #info: EngineInfo | null = null;
   #scorer: VpScorer | null = null;
   #generator: SdGenerator | null = null;
-  /** Where the loaded models came from, to re-open them on WASM after a GPU device loss. */
-  #sources: { scorer?: Source; generator?: Source & { variant?: DtypeVariant } } = {};
   #deviceLost: string | null = null;
   #watching = false;
   #abort: AbortController | null = null;
@@ -94,7 +92,6 @@ export class Engine {
     const scorer = await VpScorer.load(folder, info.ep);
     await this.#scorer?.release();
     this.#scorer = scorer;
-    this.#sources.scorer = { read, origin };
     await this.#watchDevice();
     const m = folder.manifest;
     return {
@@ -116,7 +113,6 @@ export class Engine {
     const generator = await this.#openGenerator(src);
     await this.#generator?.release();
     this.#generator = generator;
-    this.#sources.generator = src;
     await this.#watchDevice();
     const m = generator.manifest;
     return { id: m.id, name: m.name, origin: src.origin, variant: generator.variant, imageSize: m.imageSize, loadMs: performance.now() - t0 };
@@ -136,69 +132,41 @@ export class Engine {
   }
 
   /**
-   * Generate N candidates, scoring each as it is made. A cancel keeps the finished ones. A lost GPU
-   * device moves the models to WASM (one retry of the candidate that was running), said in a
-   * 'backend' event.
+   * Generate candidates `o.from ?? 0`…N-1, scoring each as it is made; a cancel keeps the finished
+   * ones. A lost GPU device ends the run with DeviceLostError: ort-web cannot run anything more in
+   * this instance after that (a run on a destroyed device never settles and blocks the instance),
+   * so the client restarts the worker on WASM and resumes from the next candidate (client.ts).
    */
   async generate(o: GenerateOptions, onEvent?: (e: GenerateEvent) => void): Promise<GenerateReport> {
     validateRequest(o);
-    this.#requireGenerator();
+    const generator = this.#requireGenerator();
     const abort = this.#newRun();
-    const candidates: Candidate[] = [];
-    let movedToWasm = false;
     const emit = (e: GenerateEvent) => {
       // Between UNet steps: do not hand more work to a device that is gone.
-      if (this.#deviceLost && this.#info?.ep === 'webgpu') throw new DeviceLostError(this.#deviceLost);
+      if (this.#deviceLost) throw new DeviceLostError(`the GPU device was lost: ${this.#deviceLost}`);
       onEvent?.(e);
     };
     try {
-      for (;;) {
-        try {
-          const ctx = { generator: this.#generator!, scorer: this.#scorer, signal: abort.signal, emit };
-          const r = await generateCandidates(ctx, o, candidates.length);
-          candidates.push(...r.candidates);
-          return { candidates, cancelled: r.cancelled };
-        } catch (e) {
-          candidates.push(...((e as { finished?: Candidate[] }).finished ?? []));
-          if (movedToWasm || this.#info?.ep !== 'webgpu' || !(this.#deviceLost || looksLikeDeviceLoss(e))) throw e;
-          movedToWasm = true;
-          const reason = `GPU device lost (${this.#deviceLost ?? (e as Error).message})`;
-          await this.#moveToWasm(reason);
-          onEvent?.({ kind: 'backend', label: this.#info.label, reason: `${reason}: continuing on WASM` });
-        }
+      const ctx = { generator, scorer: this.#scorer, signal: abort.signal, emit };
+      return await generateCandidates(ctx, o, o.from ?? 0);
+    } catch (e) {
+      if (this.#deviceLost && !(e instanceof DeviceLostError)) {
+        throw new DeviceLostError(`the GPU device was lost: ${this.#deviceLost} (${(e as Error).message})`);
       }
+      throw e;
     } finally {
       if (this.#abort === abort) this.#abort = null;
     }
   }
 
   /** Test hook: destroy ort's GPU device, as a driver reset would. */
-  async simulateGpuDeviceLoss(): Promise<boolean> {
-    const device = this.#info?.ep === 'webgpu' ? await webgpuDevice() : undefined;
-    device?.destroy();
-    return !!device;
+  simulateGpuDeviceLoss(): Promise<boolean> {
+    return this.#info?.ep === 'webgpu' ? destroyDevice() : Promise.resolve(false);
   }
 
   async #watchDevice(): Promise<void> {
     if (this.#watching || this.#info?.ep !== 'webgpu') return;
-    const device = await webgpuDevice();
-    if (!device) return;
-    this.#watching = true;
-    void device.lost.then((l) => {
-      this.#deviceLost = l.message || l.reason || 'unknown reason';
-    });
-  }
-
-  async #moveToWasm(reason: string): Promise<void> {
-    const info = this.#requireInit();
-    const release = (m: { release(): Promise<void> } | null) => m?.release().catch(() => undefined);
-    await Promise.all([release(this.#scorer), release(this.#generator)]);
-    this.#scorer = null;
-    this.#generator = null;
-    this.#info = { ...info, ep: 'wasm', reason, label: `WASM (${reason})` };
-    const { scorer, generator } = this.#sources;
-    if (scorer) this.#scorer = await VpScorer.load(await readModelFolder(scorer.read, scorer.origin), 'wasm');
-    if (generator) this.#generator = await this.#openGenerator(generator);
+    this.#watching = await watchDeviceLoss((message) => (this.#deviceLost = message));
   }
 
   #newRun(): AbortController {
@@ -257,7 +225,3 @@ function toSource(source: ModelSource): Source {
   return { read: source.read, origin: source.origin };
 }
 
-/** ort surfaces a lost device as assorted WebGPU errors; these words are what they share. */
-function looksLikeDeviceLoss(e: unknown): boolean {
-  return /device (is |was )?(lost|destroyed)|lost device|GPUDevice.*(lost|destroyed)/i.test(String((e as Error)?.message ?? e));
-}

@@ -13,11 +13,15 @@ export interface GenerateOptions {
   n: number;
   seed: number;
   steps: number;
+  /** First candidate to make (a run resumed after a GPU device loss starts past the finished ones). */
+  from?: number;
 }
 
 export interface Candidate {
   index: number;
   seed: number;
+  /** sha256 of the initial latents (see GeneratedImage.noiseHash). */
+  noiseHash: string;
   steps: number;
   width: number;
   height: number;
@@ -47,6 +51,9 @@ export function validateRequest(o: GenerateOptions): void {
   }
   if (!int(o.steps) || o.steps < MIN_STEPS || o.steps > MAX_STEPS) {
     throw new RequestError(`steps must be a whole number from ${MIN_STEPS} to ${MAX_STEPS} (SD-Turbo), got ${o.steps}`);
+  }
+  if (o.from !== undefined && (!int(o.from) || o.from < 0 || o.from >= o.n)) {
+    throw new RequestError(`"from" must be a candidate index below N, got ${o.from}`);
   }
   if (!int(o.seed) || o.seed < 0 || o.seed > 0xffffffff) {
     throw new RequestError(`the seed must be a whole number from 0 to 4294967295, got ${o.seed}`);
@@ -80,6 +87,7 @@ export async function generateCandidates(
       const candidate: Candidate = {
         index: g.index,
         seed: g.seed,
+        noiseHash: g.noiseHash,
         steps: o.steps,
         width: g.image.width,
         height: g.image.height,

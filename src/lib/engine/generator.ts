@@ -8,6 +8,7 @@ import type { DiffusionManifest, DtypeVariant } from './diffusion-manifest.ts';
 import type { EpName } from './backend-choice.ts';
 import { toFloat16Bits, toFloat32 } from './float16.ts';
 import type { RgbImage } from './image/rgb-image.ts';
+import { sha256Hex } from './model-folder.ts';
 import { createSession, run, tensor, type InferenceSession, type Tensor } from './ort-session.ts';
 import { candidateSeed, GaussianNoise } from './schedulers/gaussian-noise.ts';
 import { eulerAncestralStep, scaleModelInput, sdTurboSchedule } from './schedulers/euler-ancestral.ts';
@@ -32,6 +33,9 @@ export interface CandidateTimings {
 export interface GeneratedImage {
   index: number;
   seed: number;
+  /** sha256 of the candidate's initial N(0,1) latents (float32 bytes): the same seed gives the
+   * same hash in Node and in any browser, which is what makes a seed reproducible. */
+  noiseHash: string;
   image: RgbImage;
   timings: CandidateTimings;
 }
@@ -122,10 +126,12 @@ export class SdGenerator {
       if (hooks.signal?.aborted) return { done, cancelled: true };
       const seed = candidateSeed(req.seed, index);
       const noise = new GaussianNoise(seed);
-      let x = noise.fill(shape.reduce((a, b) => a * b));
-      for (let i = 0; i < x.length; i++) x[i] *= schedule.initNoiseSigma;
+      const unit = noise.fill(shape.reduce((a, b) => a * b));
+      const noiseHash = await sha256Hex(new Uint8Array(unit.buffer));
+      let x: Float32Array = unit.map((v) => v * schedule.initNoiseSigma);
       const unetMs: number[] = [];
       for (let s = 0; s < req.steps; s++) {
+        await yieldToEventLoop();
         if (hooks.signal?.aborted) return { done, cancelled: true };
         const t0 = performance.now();
         const sigma = schedule.sigmas[s];
@@ -142,7 +148,7 @@ export class SdGenerator {
       }
       const t1 = performance.now();
       const image = await this.decode(x, shape);
-      await hooks.onImage?.({ index, seed, image, timings: { unetMs, vaeMs: performance.now() - t1 } });
+      await hooks.onImage?.({ index, seed, noiseHash, image, timings: { unetMs, vaeMs: performance.now() - t1 } });
       done++;
     }
     return { done, cancelled: false };
@@ -165,6 +171,15 @@ export class SdGenerator {
   async release(): Promise<void> {
     await Promise.all(Object.values(this.sessions).map((s) => s.release()));
   }
+}
+
+/**
+ * On the WASM EP a run computes synchronously inside its promise, so a loop of runs never lets the
+ * worker see a message — including the user's Cancel. One macrotask turn per UNet step fixes that
+ * (setTimeout(0) costs well under a millisecond against a step's run).
+ */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
 /** VAE output [3,H,W] in [-1,1] → 8-bit RGB, as diffusers does: clamp(x/2 + 0.5, 0, 1)·255, rounded. */

@@ -4,7 +4,7 @@
 import * as ort from 'onnxruntime-web';
 import type { EpName } from './backend-choice.ts';
 import type { GpuAdapterLike } from './webgpu-probe.ts';
-import { ModelFileError } from './errors.ts';
+import { DeviceLostError, ModelFileError } from './errors.ts';
 
 export type { InferenceSession } from 'onnxruntime-web';
 export { ort };
@@ -18,6 +18,21 @@ export interface RuntimeOptions {
 }
 
 let chain: Promise<unknown> = Promise.resolve();
+/** Sessions on the WebGPU EP, and a promise that rejects once their device is lost. */
+const gpuSessions = new WeakSet<ort.InferenceSession>();
+let deviceLost: Promise<never> | null = null;
+
+/**
+ * A run on a destroyed device never settles in ort-web (measured: it hangs). From now on, WebGPU
+ * runs fail with DeviceLostError as soon as `lost` resolves, so the queue moves on and the engine
+ * can re-open the models on WASM.
+ */
+export function failGpuRunsWhen(lost: Promise<string>): void {
+  deviceLost = lost.then((message) => {
+    throw new DeviceLostError(`the GPU device was lost: ${message}`);
+  });
+  deviceLost.catch(() => undefined);
+}
 
 /** Run `task` after every earlier ort call has settled (one create/run at a time). */
 export function serialized<T>(task: () => Promise<T>): Promise<T> {
@@ -57,11 +72,13 @@ export function createSession(
       : undefined;
   return serialized(async () => {
     try {
-      return await ort.InferenceSession.create(bytes, {
+      const session = await ort.InferenceSession.create(bytes, {
         executionProviders: [ep],
         graphOptimizationLevel: 'all',
         ...(preferredOutputLocation ? { preferredOutputLocation } : {}),
       });
+      if (ep === 'webgpu') gpuSessions.add(session);
+      return session;
     } catch (e) {
       const msg = (e as Error).message ?? String(e);
       if (ep === 'webgpu' && /adapter|webgpu|backend/i.test(msg) && !/protobuf|parse|load model/i.test(msg)) throw e;
@@ -76,7 +93,9 @@ export function run(
   session: ort.InferenceSession,
   feeds: Record<string, ort.Tensor>,
 ): Promise<ort.InferenceSession.OnnxValueMapType> {
-  return serialized(() => session.run(feeds));
+  return serialized(() =>
+    deviceLost && gpuSessions.has(session) ? Promise.race([session.run(feeds), deviceLost]) : session.run(feeds),
+  );
 }
 
 export function tensor(type: 'float32', data: Float32Array, dims: number[]): ort.Tensor;

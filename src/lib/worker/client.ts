@@ -1,5 +1,9 @@
 // The UI's handle on the worker: a typed async API over comlink. Callbacks cross as
 // comlink proxies; errors are rebuilt into the engine's classes (comlink keeps only name/message).
+//
+// A lost GPU device leaves the worker's onnxruntime instance unusable (a run on a destroyed device
+// never settles and blocks every later run), so recovery happens here: a new worker on WASM, the
+// same models loaded again, and a generate run resumed at the first candidate not yet made.
 import * as Comlink from 'comlink';
 import type {
   Engine, EngineInfo, GenerateReport, InitOptions, LoadedGenerator, LoadedModel, ModelSource, ScoreRequest,
@@ -7,48 +11,80 @@ import type {
 import type { PromptInfo, ScoreEvent, ScoreReport } from '../engine/scorer.ts';
 import type { Candidate, GenerateEvent, GenerateOptions, PromptTokens } from '../engine/generate-run.ts';
 import type { DtypeVariant } from '../engine/diffusion-manifest.ts';
-import { rebuildError } from '../engine/errors.ts';
+import { DeviceLostError, rebuildError } from '../engine/errors.ts';
 
 export type { EngineInfo, LoadedModel, ScoreEvent, ScoreReport, PromptInfo };
 export type { Candidate, GenerateEvent, GenerateOptions, GenerateReport, LoadedGenerator, PromptTokens, DtypeVariant };
 
 type Remote = Comlink.Remote<Engine>;
+type UiSource = Exclude<ModelSource, { kind: 'reader' }>;
+
+const spawn = () => new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'preflens-engine' });
 
 export class EngineClient {
-  readonly #worker: Worker;
-  readonly #remote: Remote;
+  #worker: Worker;
+  #remote: Remote;
+  /** What this worker was asked to set up, replayed on a fresh WASM worker after a device loss. */
+  #setup: { init?: Omit<InitOptions, 'gpu'>; scorer?: UiSource; generator?: [UiSource, { variant?: DtypeVariant }] } = {};
 
-  constructor(worker?: Worker) {
-    this.#worker = worker ?? new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'preflens-engine' });
+  constructor() {
+    this.#worker = spawn();
     this.#remote = Comlink.wrap<Engine>(this.#worker);
   }
 
-  init(opts: Omit<InitOptions, 'gpu'> = {}): Promise<EngineInfo> {
-    return call(() => this.#remote.init(opts));
+  async init(opts: Omit<InitOptions, 'gpu'> = {}): Promise<EngineInfo> {
+    const info = await call(() => this.#remote.init(opts));
+    this.#setup = { init: opts };
+    return info;
   }
 
-  loadScorer(source: Exclude<ModelSource, { kind: 'reader' }>): Promise<LoadedModel> {
-    return call(() => this.#remote.loadScorer(source));
+  async loadScorer(source: UiSource): Promise<LoadedModel> {
+    const loaded = await call(() => this.#remote.loadScorer(source));
+    this.#setup.scorer = source;
+    return loaded;
+  }
+
+  async loadGenerator(source: UiSource, opts: { variant?: DtypeVariant } = {}): Promise<LoadedGenerator> {
+    const loaded = await call(() => this.#remote.loadGenerator(source, opts));
+    this.#setup.generator = [source, opts];
+    return loaded;
   }
 
   promptInfo(prompt: string): Promise<PromptInfo> {
     return call(() => this.#remote.promptInfo(prompt));
   }
 
-  score(req: ScoreRequest, onEvent?: (e: ScoreEvent) => void): Promise<ScoreReport> {
-    return call(() => this.#remote.score(req, onEvent ? Comlink.proxy(onEvent) : undefined));
-  }
-
-  loadGenerator(source: Exclude<ModelSource, { kind: 'reader' }>, opts: { variant?: DtypeVariant } = {}): Promise<LoadedGenerator> {
-    return call(() => this.#remote.loadGenerator(source, opts));
-  }
-
   generatorPromptInfo(prompt: string): Promise<PromptTokens> {
     return call(() => this.#remote.generatorPromptInfo(prompt));
   }
 
-  generate(o: GenerateOptions, onEvent?: (e: GenerateEvent) => void): Promise<GenerateReport> {
-    return call(() => this.#remote.generate(o, onEvent ? Comlink.proxy(onEvent) : undefined));
+  score(req: ScoreRequest, onEvent?: (e: ScoreEvent) => void): Promise<ScoreReport> {
+    return call(() => this.#remote.score(req, onEvent ? Comlink.proxy(onEvent) : undefined));
+  }
+
+  /**
+   * Generate, reporting each event. After a GPU device loss the run goes on on WASM from the next
+   * candidate, announced by a 'backend' event; the report lists every candidate made.
+   */
+  async generate(o: GenerateOptions, onEvent?: (e: GenerateEvent) => void): Promise<GenerateReport> {
+    const made: Candidate[] = [];
+    const relay = Comlink.proxy((e: GenerateEvent) => {
+      if (e.kind === 'candidate') made.push(e.candidate);
+      onEvent?.(e);
+    });
+    try {
+      const r = await call(() => this.#remote.generate(o, relay));
+      return { candidates: made, cancelled: r.cancelled };
+    } catch (e) {
+      if (!(e instanceof DeviceLostError) || this.#setup.init?.backend === 'wasm') throw e;
+      await this.#restartOnWasm();
+      const detail = e.message.replace(/^the GPU device was lost: /, '');
+      onEvent?.({ kind: 'backend', label: 'WASM (GPU device lost)', reason: `GPU device lost (${detail}): continuing on WASM` });
+      const from = (o.from ?? 0) + made.length;
+      if (from >= o.n) return { candidates: made, cancelled: false };
+      const r = await call(() => this.#remote.generate({ ...o, from }, relay));
+      return { candidates: made, cancelled: r.cancelled };
+    }
   }
 
   /** Test hook: destroy the worker's GPU device mid-run. */
@@ -64,6 +100,16 @@ export class EngineClient {
   terminate(): void {
     this.#remote[Comlink.releaseProxy]();
     this.#worker.terminate();
+  }
+
+  async #restartOnWasm(): Promise<void> {
+    const setup = this.#setup;
+    this.terminate();
+    this.#worker = spawn();
+    this.#remote = Comlink.wrap<Engine>(this.#worker);
+    await this.init({ ...setup.init, backend: 'wasm' });
+    if (setup.scorer) await this.loadScorer(setup.scorer);
+    if (setup.generator) await this.loadGenerator(...setup.generator);
   }
 }
 

@@ -1,0 +1,212 @@
+// Generate and rank in Debian chromium, on the WebGPU (SwiftShader, forced) and the WASM path: N=4
+// ranked candidates with scores, the same starting noise as Node for the same seed, Cancel keeping
+// finished candidates, PNG downloads with their metadata, a lost GPU device moving the run to WASM.
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import type { PreviewServer } from 'vite';
+import { launch, openApp, serveDist, type Browser } from './browser.ts';
+import { latentNoise } from '../../src/lib/engine/schedulers/gaussian-noise.ts';
+import { sha256Hex } from '../../src/lib/engine/model-folder.ts';
+import { pngMetadata } from '../../src/lib/engine/image/png-encode.ts';
+
+let server: PreviewServer;
+let url: string;
+const PROMPT = 'three apples on a wooden table';
+
+beforeAll(async () => {
+  ({ server, url } = await serveDist());
+});
+afterAll(async () => {
+  await server?.close();
+});
+
+interface CandidateState { index: number; seed: number; rank: number; score: number; noiseHash: string }
+
+function readCandidates(page: Page): Promise<CandidateState[]> {
+  return page.getByTestId('candidate').evaluateAll((els) =>
+    els.map((el) => ({
+      index: Number(el.getAttribute('data-index')),
+      seed: Number(el.getAttribute('data-seed')),
+      rank: Number(el.getAttribute('data-rank') || 0),
+      score: Number(el.getAttribute('data-score') || NaN),
+      noiseHash: el.getAttribute('data-noise-hash') ?? '',
+    })),
+  );
+}
+
+const RANKED = (expected: number) =>
+  document.querySelectorAll('[data-testid="candidate"][data-rank]:not([data-rank=""])').length === expected;
+
+async function generate(page: Page, n: number, seed: number, steps: number) {
+  await page.getByTestId('gen-prompt').fill(PROMPT);
+  await page.getByTestId('gen-n').fill(String(n));
+  await page.getByTestId('gen-seed').fill(String(seed));
+  await page.getByTestId('gen-steps').selectOption(String(steps));
+  await page.getByTestId('generate').click();
+}
+
+const paths = [
+  // The cancelled run is long enough that Cancel lands mid-run on each path (WASM is ~30× faster).
+  { name: 'WebGPU (software adapter)', webgpu: true, backend: 'webgpu' as const, header: /^WebGPU \(google swiftshader/, cancelRun: [4, 2] },
+  { name: 'WASM (no WebGPU)', webgpu: false, backend: 'auto' as const, header: /^WASM \(no WebGPU/, cancelRun: [16, 4] },
+];
+
+describe.each(paths)('$name', ({ webgpu, backend, header, cancelRun: [cancelN, cancelSteps] }) => {
+  let b: Browser;
+  beforeAll(async () => {
+    b = await launch(webgpu);
+    await openApp(b.page, url, backend, { view: 'generate' });
+  });
+  afterAll(async () => {
+    await b?.close();
+  });
+
+  it('generates N=4 ranked, scored candidates with no network request', async () => {
+    const { page } = b;
+    expect(await page.getByTestId('backend').textContent()).toMatch(header);
+    b.requests.length = 0;
+    await generate(page, 4, 123456, 1);
+    await page.waitForFunction(RANKED, 4, { timeout: 180_000 });
+    expect(b.requests).toEqual([]);
+    const cands = await readCandidates(page);
+    expect(cands.map((c) => c.rank)).toEqual([1, 2, 3, 4]);
+    expect([...cands.map((c) => c.seed)].sort()).toEqual([123456, 123457, 123458, 123459]);
+    const scores = cands.map((c) => c.score);
+    expect([...scores].sort((x, y) => y - x)).toEqual(scores);
+    expect(Math.max(...scores) - Math.min(...scores)).toBeGreaterThan(1e-4);
+    // Seeded noise: the browser's starting latents are bit-identical to Node's for each seed.
+    for (const c of cands) {
+      expect(c.noiseHash).toBe(await sha256Hex(new Uint8Array(latentNoise(c.seed, [1, 4, 8, 8]).buffer)));
+    }
+    // The images are real pictures, not blank: each decoded <img> has visible variation.
+    const spreads = await page.locator('[data-testid="candidate"] img').evaluateAll(async (imgs) =>
+      Promise.all((imgs as HTMLImageElement[]).map(async (img) => {
+        await img.decode();
+        const c = document.createElement('canvas');
+        c.width = img.naturalWidth;
+        c.height = img.naturalHeight;
+        const ctx = c.getContext('2d')!;
+        ctx.drawImage(img, 0, 0);
+        const d = ctx.getImageData(0, 0, c.width, c.height).data;
+        let lo = 255;
+        let hi = 0;
+        for (let i = 0; i < d.length; i += 4) {
+          lo = Math.min(lo, d[i], d[i + 1], d[i + 2]);
+          hi = Math.max(hi, d[i], d[i + 1], d[i + 2]);
+        }
+        return hi - lo;
+      })),
+    );
+    expect(spreads).toHaveLength(4);
+    spreads.forEach((s) => expect(s).toBeGreaterThan(40));
+  });
+
+  it('downloads a candidate as PNG with prompt, seed, steps, score and model ids', async () => {
+    const { page } = b;
+    const first = (await readCandidates(page))[0];
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByTestId('candidate').first().getByTestId('download').click(),
+    ]);
+    expect(download.suggestedFilename()).toBe(`preflens-three-apples-on-a-wooden-table-${first.seed}.png`);
+    const meta = pngMetadata(new Uint8Array(readFileSync((await download.path())!)));
+    expect(meta).toMatchObject({ prompt: PROMPT, seed: String(first.seed), steps: '1', reward_model: 'vp-tiny' });
+    expect(meta.generator).toMatch(/^sd-tiny \(fp(32|16)\)$/);
+    expect(Number(meta.score)).toBeCloseTo(first.score, 5);
+  });
+
+  it('regenerating a candidate from its seed gives the same image and score', async () => {
+    const { page } = b;
+    const before = (await readCandidates(page)).find((c) => c.index === 2)!;
+    await page.locator('[data-testid="candidate"][data-index="2"]').getByTestId('regenerate').click();
+    await page.waitForFunction(RANKED, 4, { timeout: 120_000 });
+    const after = (await readCandidates(page)).find((c) => c.index === 2)!;
+    expect(after.seed).toBe(before.seed);
+    expect(after.noiseHash).toBe(before.noiseHash);
+    expect(after.score).toBeCloseTo(before.score, 5);
+  });
+
+  it('Cancel mid-run keeps the finished candidates', async () => {
+    const { page } = b;
+    await whenFirstRanked(page, 99, 'cancel');
+    await generate(page, cancelN, 99, cancelSteps);
+    const notice = await page.getByTestId('gen-notice').textContent({ timeout: 120_000 });
+    const kept = Number(new RegExp(`Cancelled: (\\d+) of ${cancelN} made and kept`).exec(notice ?? '')?.[1]);
+    expect(kept).toBeGreaterThan(0);
+    expect(kept).toBeLessThan(cancelN);
+    expect((await readCandidates(page)).filter((c) => c.rank > 0)).toHaveLength(kept);
+  });
+});
+
+/**
+ * From inside the page (a Playwright round trip is slower than the tiny models): as soon as a
+ * candidate of the run seeded `seed` is ranked, press Cancel or destroy the GPU device.
+ */
+function whenFirstRanked(page: Page, seed: number, action: 'cancel' | 'lose-device') {
+  return page.evaluate(([seed, action]) => {
+    const obs = new MutationObserver(() => {
+      const done = [...document.querySelectorAll('[data-testid="candidate"][data-rank]:not([data-rank=""])')]
+        .some((el) => Number(el.getAttribute('data-seed')) - Number(seed) < 16 && Number(el.getAttribute('data-seed')) >= Number(seed));
+      if (!done) return;
+      obs.disconnect();
+      if (action === 'cancel') document.querySelector<HTMLButtonElement>('[data-testid="gen-cancel"]')?.click();
+      else void (window as unknown as { preflensTest: { loseGpuDevice(): Promise<boolean> } }).preflensTest.loseGpuDevice();
+    });
+    obs.observe(document.body, { subtree: true, attributes: true, childList: true });
+  }, [seed, action] as const);
+}
+
+describe('bad input and device loss', () => {
+  it('an empty prompt or N out of range cannot start a run and says why', async () => {
+    const b = await launch(false);
+    try {
+      await openApp(b.page, url, 'auto', { view: 'generate' });
+      const { page } = b;
+      await page.getByTestId('gen-prompt').fill(' ');
+      expect(await page.getByTestId('generate').isDisabled()).toBe(true);
+      expect(await page.getByTestId('gen-status').textContent()).toContain('Type a prompt.');
+      await page.getByTestId('gen-prompt').fill(PROMPT);
+      await page.getByTestId('gen-n').fill('20');
+      expect(await page.getByTestId('generate').isDisabled()).toBe(true);
+      expect(await page.getByTestId('gen-status').textContent()).toContain('N must be a whole number from 1 to 16.');
+      const long = Array.from({ length: 90 }, (_, i) => `w${i}`).join(' ');
+      await page.getByTestId('gen-prompt').fill(long);
+      await expect.poll(() => page.getByTestId('gen-token-info').textContent()).toMatch(/truncated/);
+    } finally {
+      await b.close();
+    }
+  });
+
+  it('fp16 graphs run in the browser (WASM) and give real images', async () => {
+    const b = await launch(false);
+    try {
+      await openApp(b.page, url, 'auto', { view: 'generate', variant: 'fp16' });
+      expect(await b.page.getByTestId('generator').textContent()).toContain('fp16');
+      await generate(b.page, 2, 5, 2);
+      await b.page.waitForFunction(RANKED, 2, { timeout: 120_000 });
+      expect((await readCandidates(b.page)).every((c) => Number.isFinite(c.score))).toBe(true);
+    } finally {
+      await b.close();
+    }
+  });
+
+  it('a GPU device lost mid-run moves the run to WASM and it goes on, saying so', async () => {
+    const b = await launch(true);
+    try {
+      const { page } = b;
+      await page.goto(`${url}?backend=webgpu&view=generate&test-hooks`);
+      await page.getByTestId('generator').waitFor({ timeout: 60_000 });
+      await whenFirstRanked(page, 42, 'lose-device');
+      await generate(page, 3, 42, 1);
+      await page.waitForFunction(RANKED, 3, { timeout: 180_000 });
+      expect(await page.getByTestId('gen-notice').textContent()).toMatch(/GPU device lost .*: continuing on WASM/);
+      expect(await page.getByTestId('backend').textContent()).toMatch(/^WASM \(GPU device lost/);
+      const cands = await readCandidates(page);
+      expect(cands.map((c) => c.seed).sort()).toEqual([42, 43, 44]);
+      expect(cands.every((c) => Number.isFinite(c.score))).toBe(true);
+    } finally {
+      await b.close();
+    }
+  });
+});
