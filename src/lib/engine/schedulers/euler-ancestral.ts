@@ -9,7 +9,7 @@
 // a float16 UNet resolves, and float64 needs no torch-specific rounding to reproduce.
 import type { GaussianNoise } from './gaussian-noise.ts';
 
-const NUM_TRAIN_TIMESTEPS = 1000;
+export const NUM_TRAIN_TIMESTEPS = 1000;
 const BETA_START = 0.00085;
 const BETA_END = 0.012;
 export const MIN_STEPS = 1;
@@ -27,11 +27,10 @@ export interface Schedule {
 let trainSigmas: Float64Array | null = null;
 
 /**
- * σ_t = sqrt((1 − ᾱ_t) / ᾱ_t) for t = 0…999, with betas = linspace(√β_start, √β_end, 1000)².
- * Built once on first use (the module has no import-time work).
+ * ᾱ_t = Π_{s≤t} (1 − β_s) for t = 0…999, betas = linspace(√β_start, √β_end, 1000)² ("scaled_linear").
+ * The tiny UNet builder (models/sd-tiny) bakes the same table into its graph.
  */
-function sigmaTable(): Float64Array {
-  if (trainSigmas) return trainSigmas;
+export function alphasCumprod(): Float64Array {
   const table = new Float64Array(NUM_TRAIN_TIMESTEPS);
   const lo = Math.sqrt(BETA_START);
   const hi = Math.sqrt(BETA_END);
@@ -41,10 +40,15 @@ function sigmaTable(): Float64Array {
     // np.linspace's arithmetic: start + i·step, with the endpoint pinned to stop.
     const sqrtBeta = t === NUM_TRAIN_TIMESTEPS - 1 ? hi : t * delta + lo;
     alphaBar *= 1 - sqrtBeta * sqrtBeta;
-    table[t] = Math.sqrt((1 - alphaBar) / alphaBar);
+    table[t] = alphaBar;
   }
-  trainSigmas = table;
   return table;
+}
+
+/** σ_t = sqrt((1 − ᾱ_t) / ᾱ_t), built once on first use (no import-time work). */
+function sigmaTable(): Float64Array {
+  trainSigmas ??= alphasCumprod().map((a) => Math.sqrt((1 - a) / a));
+  return trainSigmas;
 }
 
 /** numpy's round (half to even); JS Math.round rounds halves up. */
