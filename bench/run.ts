@@ -114,7 +114,7 @@ async function main() {
   } finally {
     await server.close();
   }
-  const text = report(all) + generationReport(gens, GEN).join('\n');
+  const text = `${report(all)}\n${generationReport(gens, GEN).join('\n')}`;
   writeFileSync(resolve(root, 'BENCHMARKS.md'), text);
   console.log(text);
 }

@@ -1,24 +1,35 @@
-// `npm run screenshot`: the README's picture, taken in Debian chromium from the built app with the
-// built-in model ranking six generated images (the same ones the e2e tests use).
+// `npm run screenshot`: the README's pictures, taken in Debian chromium from the built app with the
+// built-in models: the Generate view (8 ranked candidates) and the Compare view (six generated
+// test images, the same ones the e2e tests use).
 import { resolve } from 'node:path';
 import { launch, openApp, serveDist } from '../tests/e2e/browser.ts';
 import { sixImages, writeImages } from '../tests/fixtures/images.ts';
 
-const out = resolve(import.meta.dirname, '../docs/screenshot.png');
+const docs = resolve(import.meta.dirname, '../docs');
+const ranked = (n: number) => document.querySelectorAll('[data-rank]:not([data-rank=""])').length >= n;
 const { server, url } = await serveDist();
 const b = await launch(false);
 try {
-  await b.page.setViewportSize({ width: 1200, height: 860 });
-  await openApp(b.page, url, 'auto');
-  await b.page.getByTestId('prompt').fill('a green colored cat sitting on a red sofa');
-  await b.page.getByTestId('image-input').setInputFiles(writeImages(sixImages()));
-  await b.page.getByTestId('score').click();
-  await b.page.waitForFunction(
-    () => document.querySelectorAll('[data-testid="card"][data-rank]:not([data-rank=""])').length === 6,
-  );
-  await b.page.waitForTimeout(600); // let the reorder animation settle
-  await b.page.screenshot({ path: out, fullPage: true });
-  console.log(`wrote ${out}`);
+  const { page } = b;
+  await page.setViewportSize({ width: 1200, height: 900 });
+  await openApp(page, url, 'auto', { view: 'generate' });
+  await page.getByTestId('gen-prompt').fill('three green apples on a wooden table');
+  await page.getByTestId('gen-n').fill('8');
+  await page.getByTestId('gen-seed').fill('2024');
+  await page.getByTestId('gen-steps').selectOption('2');
+  await page.getByTestId('generate').click();
+  await page.waitForFunction(ranked, 8);
+  await page.waitForTimeout(600); // let the reorder animation settle
+  await page.screenshot({ path: `${docs}/generate.png`, fullPage: true });
+
+  await page.getByTestId('tab-compare').click();
+  await page.getByTestId('prompt').fill('a green colored cat sitting on a red sofa');
+  await page.getByTestId('image-input').setInputFiles(writeImages(sixImages()));
+  await page.getByTestId('score').click();
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="card"][data-rank]:not([data-rank=""])').length === 6);
+  await page.waitForTimeout(600);
+  await page.screenshot({ path: `${docs}/screenshot.png`, fullPage: true });
+  console.log(`wrote ${docs}/generate.png and ${docs}/screenshot.png`);
 } finally {
   await b.close();
   await server.close();
