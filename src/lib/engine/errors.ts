@@ -13,6 +13,7 @@ export type ErrorCode =
   | 'backend'
   | 'cancelled'
   | 'device-lost'
+  | 'out-of-memory'
   | 'bad-request'
   | 'input';
 
@@ -125,6 +126,15 @@ export class DeviceLostError extends PrefLensError {
   }
 }
 
+/** A model that does not fit in the runtime's memory (32-bit WASM tops out at 4 GB). */
+export class OutOfMemoryError extends PrefLensError {
+  override readonly code = 'out-of-memory';
+  constructor(message: string) {
+    super(message);
+    this.name = 'OutOfMemoryError';
+  }
+}
+
 const byName: Record<string, (message: string) => PrefLensError> = {
   ImageDecodeError: (m) => withMessage(new ImageDecodeError('', ''), m),
   UnsupportedImageTypeError: (m) => withMessage(new UnsupportedImageTypeError(''), m),
@@ -137,6 +147,7 @@ const byName: Record<string, (message: string) => PrefLensError> = {
   CancelledError: (m) => new CancelledError(m),
   RequestError: (m) => new RequestError(m),
   DeviceLostError: (m) => new DeviceLostError(m),
+  OutOfMemoryError: (m) => new OutOfMemoryError(m),
   PrefLensError: (m) => new PrefLensError(m),
 };
 

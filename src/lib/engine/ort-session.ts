@@ -4,7 +4,7 @@
 import * as ort from 'onnxruntime-web';
 import type { EpName } from './backend-choice.ts';
 import type { GpuAdapterLike } from './webgpu-probe.ts';
-import { DeviceLostError, ModelFileError } from './errors.ts';
+import { DeviceLostError, ModelFileError, OutOfMemoryError } from './errors.ts';
 
 export type { InferenceSession } from 'onnxruntime-web';
 export { ort };
@@ -80,13 +80,23 @@ export function createSession(
       if (ep === 'webgpu') gpuSessions.add(session);
       return session;
     } catch (e) {
-      const msg = (e as Error).message ?? String(e);
-      if (ep === 'webgpu' && /adapter|webgpu|backend/i.test(msg) && !/protobuf|parse|load model/i.test(msg)) throw e;
-      throw new ModelFileError(
-        `${file} (${bytes.byteLength} bytes) is not a loadable ONNX model — truncated, corrupt or not ONNX: ${msg}`,
-      );
+      throw loadError(e, bytes.byteLength, ep, file);
     }
   });
+}
+
+/** What a failed InferenceSession.create means for the user: no memory, bad file, or no backend. */
+export function loadError(e: unknown, byteLength: number, ep: EpName, file: string): Error {
+  const msg = (e as Error)?.message ?? String(e);
+  if (ep === 'webgpu' && /adapter|webgpu|backend/i.test(msg) && !/protobuf|parse|load model/i.test(msg)) return e as Error;
+  if (/bad_alloc|out of memory|Array buffer allocation failed/i.test(msg)) {
+    const mb = (byteLength / 1024 / 1024).toFixed(0);
+    const where = ep === 'wasm' ? 'WASM memory (4 GB at most, and the model is held twice while loading)' : 'GPU memory';
+    return new OutOfMemoryError(`${file} (${mb} MB) does not fit in ${where}: use a smaller variant (q8 for WASM, q4 for WebGPU) — ${msg}`);
+  }
+  return new ModelFileError(
+    `${file} (${byteLength} bytes) is not a loadable ONNX model — truncated, corrupt or not ONNX: ${msg}`,
+  );
 }
 
 export function run(
