@@ -100,5 +100,52 @@ async function runGenBench(args: GenBenchArgs): Promise<GenBenchResult> {
   }
 }
 
+export interface FullBenchArgs {
+  modelUrl: string;
+  /** One PNG's bytes, scored `batch` times per call. */
+  image: number[];
+  numThreads: number;
+  batches: number[];
+  reps: number;
+}
+
+export interface FullBenchResult {
+  label: string;
+  numThreads: number;
+  loadMs: number;
+  /** ms per image inside session.run, and wall ms per image of the whole score() call. */
+  byBatch: { batch: number; runMsPerImage: number; wallMsPerImage: number }[];
+  error?: { name: string; message: string };
+}
+
+/** The full-size model through the real worker path (bench/full-size). */
+async function runFullBench(args: FullBenchArgs): Promise<FullBenchResult> {
+  const client = new EngineClient();
+  let label = '';
+  try {
+    const info = await client.init({ backend: 'wasm', numThreads: args.numThreads });
+    label = info.label;
+    const model = await client.loadScorer({ kind: 'url', baseUrl: args.modelUrl });
+    const image = new Uint8Array(args.image);
+    const byBatch = [];
+    for (const batch of args.batches) {
+      const files = Array.from({ length: batch }, (_, i) => new File([image], `${i}.png`));
+      await client.score({ prompt: 'a photo of a cat', images: files, batchSize: batch });
+      let runMs = 0;
+      const t0 = performance.now();
+      for (let r = 0; r < args.reps; r++) runMs += (await client.score({ prompt: 'a photo of a cat', images: files, batchSize: batch })).timings.runMs;
+      const n = args.reps * batch;
+      byBatch.push({ batch, runMsPerImage: runMs / n, wallMsPerImage: (performance.now() - t0) / n });
+    }
+    return { label, numThreads: info.numThreads, loadMs: model.loadMs, byBatch };
+  } catch (e) {
+    const err = e as Error;
+    return { label, numThreads: args.numThreads, loadMs: NaN, byBatch: [], error: { name: err.name, message: err.message } };
+  } finally {
+    client.terminate();
+  }
+}
+
 (globalThis as { runBench?: typeof runBench }).runBench = runBench;
+(globalThis as { runFullBench?: typeof runFullBench }).runFullBench = runFullBench;
 (globalThis as { runGenBench?: typeof runGenBench }).runGenBench = runGenBench;

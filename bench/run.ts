@@ -13,6 +13,7 @@ import { asInputs, sixImages } from '../tests/fixtures/images.ts';
 import { dirReader, MODEL_DIRS } from '../tests/engine/model-dirs.ts';
 import type { BrowserBenchArgs, BrowserBenchResult, GenBenchArgs, GenBenchResult } from './browser-bench.ts';
 import { generationReport, nodeGenBench } from './generate-bench.ts';
+import { fullModelsMiddleware, fullSizeSection } from './full-size/run-full.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const images = [...sixImages(), ...sixImages().slice(0, 2).map((im) => ({ ...im, name: `again-${im.name}` }))];
@@ -95,10 +96,17 @@ async function inChromium(url: string, webgpu: boolean, reps: number): Promise<{
 async function main() {
   const outDir = resolve(root, '.bench/dist');
   await build({ root, logLevel: 'warn', build: { outDir, emptyOutDir: true, rollupOptions: { input: resolve(root, 'bench/index.html') } } });
-  const server = await preview({ root, logLevel: 'warn', build: { outDir }, preview: { port: 0, strictPort: false, open: false } });
+  const server = await preview({
+    root,
+    logLevel: 'warn',
+    build: { outDir },
+    preview: { port: 0, strictPort: false, open: false },
+    plugins: [{ name: 'full-models', configurePreviewServer: (s) => void s.middlewares.use(fullModelsMiddleware()) }],
+  });
   const url = `${server.resolvedUrls!.local[0]}bench/index.html`;
   const all: Row[] = [];
   const gens: { path: string; r: GenBenchResult }[] = [];
+  let full: string[] = [];
   try {
     console.log('Chromium WASM…');
     const w = await inChromium(url, false, 5);
@@ -111,10 +119,12 @@ async function main() {
     console.log('Node, ort-web WASM…');
     all.push(...rows('Node, ort-web WASM', await nodeWasm(5)));
     gens.push({ path: 'Node, ort-web WASM', r: await nodeGenBench(GEN) });
+    // BENCH_FULL=0 skips the full-size model (it takes ~10 minutes and ~6 GB of disk).
+    if (process.env.BENCH_FULL !== '0') full = await fullSizeSection(url, images[0].bytes);
   } finally {
     await server.close();
   }
-  const text = `${report(all)}\n${generationReport(gens, GEN).join('\n')}`;
+  const text = `${report(all)}\n${generationReport(gens, GEN).join('\n')}${full.join('\n')}`;
   writeFileSync(resolve(root, 'BENCHMARKS.md'), text);
   console.log(text);
 }
