@@ -1,5 +1,6 @@
 // Command line: the same engine as the browser, on ort-web's WASM backend in Node.
 //   preflens score --model DIR --prompt "…" [--batch 8] IMAGE…
+//   preflens convert --model DIR --to fp16,q8,q4 --out DIR [--check IMAGE…]   (see convert.ts)
 // Prints JSON: {model, backend, prompt, results: [{file, reward, score, rank} | {file, error}]}.
 import { openAsBlob } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -8,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { Engine } from '../lib/engine/engine.ts';
 import type { ImageInput } from '../lib/engine/scorer.ts';
 import { ModelFileError } from '../lib/engine/errors.ts';
+import { CONVERT_USAGE, convertCommand } from './convert.ts';
 
 const USAGE = 'usage: preflens score --model DIR --prompt "text" [--batch N] [--threads N] IMAGE...';
 
@@ -18,8 +20,9 @@ export interface Sink {
 
 export async function main(argv: string[], out: Sink = process.stdout, err: Sink = process.stderr): Promise<number> {
   const [command, ...rest] = argv;
+  if (command === 'convert') return convertCommand(rest, out, err);
   if (command !== 'score') {
-    err.write(`${USAGE}\n`);
+    err.write(`${USAGE}\n${CONVERT_USAGE}\n`);
     return 2;
   }
   let args;

@@ -1,5 +1,5 @@
 // decodeImage end to end in Node: each format (including @jsquash/webp's wasm, initialised from
-// disk by webp-codec.ts), and each way a file can be refused, with the right error class.
+// disk by wasm-codecs.ts), and each way a file can be refused, with the right error class.
 import { describe, expect, it } from 'vitest';
 import {
   ImageDecodeError,

@@ -1,6 +1,6 @@
 // Test images are encoded here, by code, with the same libraries the app decodes with (never
 // downloaded). WebP uses @jsquash/webp's own encoder; in Node its wasm is compiled from disk, as
-// the engine's webp-codec.ts does for the decoder.
+// the engine's wasm-codecs.ts does for the decoder.
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { encode as encodePngLib, type ImageData as PngImageData, type PngEncoderOptions } from 'fast-png';

@@ -1,25 +1,16 @@
 // File bytes → RgbImage, the same code in the browser worker and in Node. Libraries do the
-// decoding (fast-png, jpeg-js, @jsquash/webp); this file picks one from the bytes' magic number,
+// decoding (fast-png, @jsquash/jpeg, @jsquash/webp); this file picks one from the bytes' magic number,
 // refuses oversized files before they allocate (sniff.ts), and turns library failures into the
 // errors the user sees:
 //   not PNG/JPEG/WebP → UnsupportedImageTypeError; over the limits → ImageTooLargeError;
 //   claims a type but does not decode (truncated, corrupt) → ImageDecodeError with the library's reason.
 // Alpha is dropped, never composited onto a background, as PIL's .convert('RGB') does. EXIF
 // orientation is ignored, as PIL's Image.open (and so ImageReward) ignores it.
-import jpeg from 'jpeg-js';
-import { ImageDecodeError, ImageTooLargeError, MAX_IMAGE_SIDE, PrefLensError } from '../errors.ts';
+import { ImageDecodeError, PrefLensError } from '../errors.ts';
 import { decodePngToRgb } from './png-pixels.ts';
 import type { RgbImage } from './rgb-image.ts';
 import { checkImageSize, looksTruncated, type ImageHeader } from './sniff.ts';
-import { decodeWebpRgba } from './webp-codec.ts';
-
-// jpeg-js keeps every 8×8 block as an Int32Array before colour conversion, so a JPEG costs about
-// (4 + 1 + 1) bytes per pixel per component plus 3 for the RGB output: 27 bytes/pixel for 4
-// components (CMYK), 28 with slack for MCU padding. Budget that (a bound, not an allocation) for
-// the largest image we accept, so any JPEG within MAX_IMAGE_SIDE decodes while a lying header
-// still cannot take unbounded memory.
-const JPEG_MAX_PIXELS = MAX_IMAGE_SIDE * MAX_IMAGE_SIDE;
-const JPEG_MEMORY_MB = Math.ceil((JPEG_MAX_PIXELS * 28) / (1024 * 1024));
+import { decodeWasmRgba } from './wasm-codecs.ts';
 
 export async function decodeImage(bytes: Uint8Array, fileName: string): Promise<RgbImage> {
   const header = checkImageSize(bytes, fileName);
@@ -29,7 +20,6 @@ export async function decodeImage(bytes: Uint8Array, fileName: string): Promise<
   } catch (e) {
     if (e instanceof PrefLensError) throw e;
     const reason = describe(e);
-    if (/maxMemoryUsageInMB|maxResolutionInMP/.test(reason)) throw new ImageTooLargeError(fileName, reason);
     const cutShort = looksTruncated(header.type, bytes) ? 'the file is incomplete (cut short?): ' : '';
     throw new ImageDecodeError(fileName, cutShort + (reason || 'the decoder gave no reason'));
   }
@@ -48,26 +38,16 @@ async function decodeAs(header: ImageHeader, bytes: Uint8Array): Promise<RgbImag
     case 'png':
       return decodePngToRgb(bytes);
     case 'jpeg':
-      return decodeJpeg(bytes);
+      // libjpeg fills a file cut short with grey and only warns; PIL (and so ImageReward) refuses
+      // it ("image file is truncated"), and so do we.
+      if (looksTruncated('jpeg', bytes)) throw new Error('the JPEG ends before its end-of-image marker');
+      return dropAlpha(await decodeWasmRgba('jpeg', bytes));
     case 'webp':
       // libwebp's simple decoder (what @jsquash/webp wraps) rejects animations with a bare
       // "Decoding error"; say what is actually wrong.
       if (header.animated) throw new Error('animated WebP is not supported; export a single frame');
-      return dropAlpha(await decodeWebpRgba(bytes));
+      return dropAlpha(await decodeWasmRgba('webp', bytes));
   }
-}
-
-function decodeJpeg(bytes: Uint8Array): RgbImage {
-  const { width, height, data } = jpeg.decode(bytes, {
-    useTArray: true, // a plain Uint8Array: Buffer does not exist in the browser
-    formatAsRGBA: false,
-    // Left tolerant (the default): it only skips blocks past the frame's end, which valid
-    // greyscale JPEGs with restart markers produce; a file cut short still fails ("marker was not found").
-    tolerantDecoding: true,
-    maxResolutionInMP: JPEG_MAX_PIXELS / 1e6,
-    maxMemoryUsageInMB: JPEG_MEMORY_MB,
-  });
-  return { width, height, data };
 }
 
 /** The error's message and its causes' (fast-png puts the zlib reason in `cause`). */

@@ -1,0 +1,88 @@
+// `preflens convert --model DIR --to fp16,q8,q4,q4f16 --out DIR [--check IMAGE...] [--json]`
+// Writes one folder per variant (OUT/<id>-<variant>/: model, tokenizer copy, preflens.json) and
+// prints, per variant, its size, the ratio to float32, and its agreement with float32 on a check set
+// (the given images, or synthetic ones) × fixed prompts: Spearman ρ and max |Δscore|.
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { CHECK_PROMPTS, compareOnCheckSet, scoreCheckSet, syntheticImages } from '../lib/engine/convert/check-set.ts';
+import { isVariant, VARIANTS, type Variant } from '../lib/engine/convert/convert-model.ts';
+import { convertFolder } from '../lib/engine/convert/variant-folder.ts';
+import { Engine } from '../lib/engine/engine.ts';
+import { ModelFileError } from '../lib/engine/errors.ts';
+import { decodeImage } from '../lib/engine/image/decode.ts';
+import { readModelFolder } from '../lib/engine/model-folder.ts';
+import type { Sink } from './main.ts';
+
+export const CONVERT_USAGE = 'usage: preflens convert --model DIR --to fp16,q8,q4,q4f16 --out DIR [--threads N] [--json] [--check IMAGE...]';
+
+export async function convertCommand(argv: string[], out: Sink, err: Sink): Promise<number> {
+  let args;
+  try {
+    args = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        model: { type: 'string' },
+        to: { type: 'string', default: VARIANTS.join(',') },
+        out: { type: 'string' },
+        check: { type: 'string', multiple: true },
+        threads: { type: 'string' },
+        json: { type: 'boolean', default: false },
+      },
+    });
+  } catch (e) {
+    err.write(`${(e as Error).message}\n${CONVERT_USAGE}\n`);
+    return 2;
+  }
+  const { model, to, out: outDir, threads, json } = args.values;
+  // `--check a.png b.png` puts b.png in the positionals; both forms are accepted.
+  const checkFiles = [...(args.values.check ?? []), ...args.positionals];
+  const variants = to!.split(',').map((s) => s.trim()).filter(Boolean);
+  const unknown = variants.filter((v) => !isVariant(v));
+  if (!model || !outDir || !variants.length || unknown.length) {
+    err.write(`${unknown.length ? `unknown variant ${unknown.join(', ')} (known: ${VARIANTS.join(', ')})\n` : ''}${CONVERT_USAGE}\n`);
+    return 2;
+  }
+  try {
+    const engine = new Engine();
+    await engine.init({ backend: 'wasm', numThreads: threads ? Number(threads) : undefined });
+    const dir = resolve(model);
+    const read = (name: string) => readFile(join(dir, name)).then((b) => new Uint8Array(b), (e) => {
+      throw new ModelFileError(`${join(dir, name)}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    });
+    const ref = await readModelFolder(read, dir);
+    const tokenizerBytes = await read(ref.manifest.files.tokenizer);
+    const images = checkFiles.length
+      ? await Promise.all(checkFiles.map(async (f) => decodeImage(new Uint8Array(await readFile(f)), basename(f))))
+      : syntheticImages();
+    // Convert everything first: a graph the converter refuses is reported as such, before any scoring.
+    const converted = [];
+    for (const variant of variants as Variant[]) converted.push(await convertFolder({ ...ref, tokenizerBytes }, variant));
+    const refScores = await scoreCheckSet(ref, 'wasm', CHECK_PROMPTS, images);
+    const rows = [];
+    for (const v of converted) {
+      const { variant } = v;
+      const target = join(resolve(outDir), v.manifest.id);
+      await mkdir(target, { recursive: true });
+      for (const [name, bytes] of Object.entries(v.files)) await writeFile(join(target, name), bytes);
+      const a = await compareOnCheckSet(ref, { ...ref, manifest: v.manifest, modelBytes: v.modelBytes }, 'wasm', CHECK_PROMPTS, images, refScores);
+      const row = {
+        variant, id: v.manifest.id, dir: target, bytes: v.modelBytes.byteLength,
+        ratio: v.modelBytes.byteLength / ref.modelBytes.byteLength, rho: a.rho, minPromptRho: a.minPromptRho, maxAbsDiff: a.maxAbsDiff,
+      };
+      rows.push(row);
+      if (!json) {
+        out.write(`${variant.padEnd(5)} ${String(row.bytes).padStart(10)} bytes  ${row.ratio.toFixed(3)}× fp32  ` +
+          `ρ ${row.rho.toFixed(4)} (worst prompt ${row.minPromptRho.toFixed(4)})  max |Δscore| ${row.maxAbsDiff.toFixed(4)}  → ${target}\n`);
+      }
+    }
+    const checkSet = { images: checkFiles.length ? checkFiles : `${images.length} synthetic`, prompts: CHECK_PROMPTS };
+    if (json) out.write(`${JSON.stringify({ model: ref.manifest.id, bytes: ref.modelBytes.byteLength, checkSet, variants: rows }, null, 2)}\n`);
+    await engine.dispose();
+    return 0;
+  } catch (e) {
+    err.write(`preflens: ${(e as Error).name}: ${(e as Error).message}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,76 @@
+// q8 for WASM: dynamic quantization of the big MatMul/Gemm weights into the pattern onnxruntime's
+// quantize_dynamic writes and its CPU EP (which the WASM build is) fuses into DynamicQuantizeMatMul:
+//   DynamicQuantizeLinear(A) → (A_u8, A_scale, A_zp)
+//   MatMulInteger(A_u8, W_s8, A_zp) → int32;  Cast → float;  Mul by (A_scale · W_scale[N]);  (+ bias for Gemm)
+// Weights are symmetric int8 per output column (zero point 0, so W's zero point input is omitted).
+// The word-embedding table becomes int8 + DequantizeLinear, and the other big float weights (the
+// patch Conv kernel, position tables) are stored int8 and dequantized at load (weight-quant.ts).
+import { assertFloat32VpScore } from './contract-check.ts';
+import { DT, dimsOf, floatData, getAttr, makeTensor, markVariant, namer, num, type Model, type Node } from './onnx-io.ts';
+import { bigWeight, dropUnused, quantizeGather, quantizeRemaining, quantizeInt8PerColumn } from './weight-quant.ts';
+
+export interface QuantOptions {
+  /** Skip weights with fewer elements (default 1024). */
+  minElements?: number;
+  /** Store the other big float weights (Conv kernel, position tables) as int8 + DequantizeLinear (default true). */
+  weightOnlyRest?: boolean;
+}
+
+export function quantizeQ8(model: Model, source = 'model', opts: QuantOptions = {}): Model {
+  assertFloat32VpScore(model, source);
+  const g = model.graph!;
+  const fresh = namer(g);
+  const inits = new Map((g.initializer ?? []).map((t) => [t.name!, t]));
+  const out: Node[] = [];
+  for (const n of g.node ?? []) {
+    const replaced = quantizeGather(n, inits, fresh, g) ?? quantizeMatMul(n);
+    out.push(...(replaced ?? [n]));
+  }
+  g.node = out;
+  dropUnused(g);
+  if (opts.weightOnlyRest !== false) quantizeRemaining(g, fresh, opts.minElements);
+  markVariant(model, 'q8');
+  return model;
+
+  function quantizeMatMul(n: Node): Node[] | undefined {
+    const isGemm = n.opType === 'Gemm';
+    if (n.opType !== 'MatMul' && !isGemm) return undefined;
+    const wt = bigWeight(inits, n.input?.[1], opts.minElements);
+    if (!wt || inits.has(n.input![0])) return undefined;
+    let [K, N] = dimsOf(wt);
+    let w = floatData(wt);
+    if (isGemm) {
+      const alpha = getAttr(n, 'alpha')?.f ?? 1;
+      const beta = getAttr(n, 'beta')?.f ?? 1;
+      if (num(getAttr(n, 'transA')?.i ?? 0) !== 0 || alpha !== 1 || beta !== 1) return undefined;
+      if (num(getAttr(n, 'transB')?.i ?? 0) === 1) {
+        [K, N] = [N, K];
+        w = transpose(w, N, K);
+      }
+    }
+    const { q, scale } = quantizeInt8PerColumn(w, K, N);
+    const base = wt.name!;
+    const qName = fresh(`${base}_int8`);
+    const sName = fresh(`${base}_scale`);
+    g.initializer!.push(makeTensor(qName, [K, N], DT.int8, q), makeTensor(sName, [N], DT.float, scale));
+    const y = n.output![0];
+    const [aQ, aS, aZ, acc, accF, s, scaled] = ['a_u8', 'a_scale', 'a_zp', 'acc_i32', 'acc_f32', 'scale', 'scaled'].map((x) => fresh(`${y}_${x}`));
+    const nodes: Node[] = [
+      { name: fresh(`${n.name}_dql`), opType: 'DynamicQuantizeLinear', input: [n.input![0]], output: [aQ, aS, aZ] },
+      { name: fresh(`${n.name}_mmi`), opType: 'MatMulInteger', input: [aQ, qName, aZ], output: [acc] },
+      { name: fresh(`${n.name}_cast`), opType: 'Cast', input: [acc], output: [accF], attribute: [{ name: 'to', type: 2, i: DT.float }] },
+      { name: fresh(`${n.name}_scale`), opType: 'Mul', input: [aS, sName], output: [s] },
+    ];
+    const bias = isGemm ? n.input?.[2] : undefined;
+    nodes.push({ name: fresh(`${n.name}_mul`), opType: 'Mul', input: [accF, s], output: [bias ? scaled : y] });
+    if (bias) nodes.push({ name: fresh(`${n.name}_bias`), opType: 'Add', input: [scaled, bias], output: [y] });
+    return nodes;
+  }
+}
+
+/** [R,C] → [C,R]. */
+function transpose(w: Float32Array, R: number, C: number): Float32Array {
+  const t = new Float32Array(R * C);
+  for (let r = 0; r < R; r++) for (let c = 0; c < C; c++) t[c * R + r] = w[r * C + c];
+  return t;
+}

@@ -1,0 +1,46 @@
+// A converted model folder: the variant's model file, the tokenizer copied byte for byte, and a
+// preflens.json whose id is suffixed ("vp-tiny-q8") and whose modelBytes/sha256 describe the new file.
+import { validateManifest, type VpScoreManifest } from '../manifest.ts';
+import { MANIFEST_FILE } from '../manifest.ts';
+import { sha256Hex } from '../model-folder.ts';
+import { convertModel, type Variant } from './convert-model.ts';
+
+export interface SourceFolder {
+  manifest: VpScoreManifest;
+  modelBytes: Uint8Array;
+  tokenizerBytes: Uint8Array;
+  origin: string;
+}
+
+export interface VariantFolder {
+  variant: Variant;
+  manifest: VpScoreManifest;
+  /** File name → bytes, ready to write into the output folder. */
+  files: Record<string, Uint8Array>;
+  modelBytes: Uint8Array;
+}
+
+export async function convertFolder(src: SourceFolder, variant: Variant): Promise<VariantFolder> {
+  const modelBytes = convertModel(src.modelBytes, variant, `${src.origin}/${src.manifest.files.model}`);
+  const m = src.manifest;
+  const manifest = validateManifest(
+    {
+      ...m,
+      id: `${m.id}-${variant}`,
+      name: `${m.name} (${variant})`,
+      sizes: { ...m.sizes, modelBytes: modelBytes.byteLength },
+      sha256: { ...m.sha256, model: await sha256Hex(modelBytes) },
+    },
+    `${variant} ${MANIFEST_FILE}`,
+  );
+  return {
+    variant,
+    manifest,
+    modelBytes,
+    files: {
+      [m.files.model]: modelBytes,
+      [m.files.tokenizer]: src.tokenizerBytes,
+      [MANIFEST_FILE]: new TextEncoder().encode(`${JSON.stringify(manifest, null, 2)}\n`),
+    },
+  };
+}

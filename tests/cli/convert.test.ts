@@ -1,0 +1,42 @@
+// `preflens convert` through main(): writes a loadable variant folder and prints size and agreement.
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.ts';
+import { parseManifest } from '../../src/lib/engine/manifest.ts';
+import { MODEL_DIRS } from '../engine/model-dirs.ts';
+
+function capture() {
+  let text = '';
+  return { write: (s: string) => ((text += s), true), get text() { return text; } };
+}
+
+describe('preflens convert', () => {
+  it('writes OUT/<id>-q8 and prints bytes, ratio, ρ and max |Δscore| on the synthetic check set', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'preflens-convert-'));
+    const [o, e] = [capture(), capture()];
+    expect(await main(['convert', '--model', MODEL_DIRS.tiny, '--to', 'q8', '--out', out, '--json'], o, e)).toBe(0);
+    const r = JSON.parse(o.text);
+    expect(r.model).toBe('vp-tiny');
+    expect(r.checkSet.images).toBe('8 synthetic');
+    expect(r.variants).toHaveLength(1);
+    const v = r.variants[0];
+    expect(v).toMatchObject({ variant: 'q8', id: 'vp-tiny-q8', dir: join(out, 'vp-tiny-q8') });
+    expect(v.ratio).toBeLessThan(0.35);
+    expect(v.rho).toBeGreaterThan(0.9);
+    const m = parseManifest(readFileSync(join(out, 'vp-tiny-q8', 'preflens.json'), 'utf8'));
+    expect(m.sizes?.modelBytes).toBe(v.bytes);
+    expect(readFileSync(join(out, 'vp-tiny-q8', 'model.onnx')).byteLength).toBe(v.bytes);
+  });
+
+  it('refuses an unknown variant (exit 2) and a wrong-contract model (exit 1, says why)', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'preflens-convert-'));
+    let e = capture();
+    expect(await main(['convert', '--model', MODEL_DIRS.tiny, '--to', 'q3', '--out', out], capture(), e)).toBe(2);
+    expect(e.text).toMatch(/unknown variant q3/);
+    e = capture();
+    expect(await main(['convert', '--model', MODEL_DIRS.badContract, '--to', 'fp16', '--out', out], capture(), e)).toBe(1);
+    expect(e.text).toMatch(/ConvertError: .*input "input_ids" is int32, expected int64/);
+  });
+});
