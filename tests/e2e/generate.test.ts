@@ -135,7 +135,8 @@ describe.each(paths)('$name', ({ webgpu, backend, header, cancelRun: [cancelN, c
     const kept = Number(new RegExp(`Cancelled: (\\d+) of ${cancelN} made and kept`).exec(notice ?? '')?.[1]);
     expect(kept).toBeGreaterThan(0);
     expect(kept).toBeLessThan(cancelN);
-    expect((await readCandidates(page)).filter((c) => c.rank > 0)).toHaveLength(kept);
+    // Candidate events may land just after the run's result: wait for the grid to settle.
+    await expect.poll(async () => (await readCandidates(page)).filter((c) => c.rank > 0).length).toBe(kept);
   });
 });
 

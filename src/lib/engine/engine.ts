@@ -8,6 +8,7 @@ import { generateCandidates, validateRequest, type Candidate, type GenerateEvent
 import { SdGenerator } from './generator.ts';
 import { filesReader, httpReader, readModelFolder, type ReadFile } from './model-folder.ts';
 import { configureRuntime } from './ort-session.ts';
+import { preloadCodecs } from './image/wasm-codecs.ts';
 import { destroyDevice, watchDeviceLoss } from './device-loss.ts';
 import { VpScorer, type ImageInput, type PromptInfo, type ScoreEvent, type ScoreReport } from './scorer.ts';
 import { probeWebGpu, type GpuLike } from './webgpu-probe.ts';
@@ -76,6 +77,7 @@ export class Engine {
       : await probeWebGpu(opts.gpu);
     const choice = chooseBackend(preference, probe);
     const { numThreads } = configureRuntime({ ep: choice.ep, numThreads: opts.numThreads, adapter });
+    await preloadCodecs();
     this.#info = { ...choice, numThreads };
     return this.#info;
   }

@@ -73,8 +73,9 @@ export class EngineClient {
       onEvent?.(e);
     });
     try {
-      const r = await call(() => this.#remote.generate(o, relay));
-      return { candidates: made, cancelled: r.cancelled };
+      // The engine's report is authoritative: events travel on the callback's own MessagePort, so
+      // the last ones may arrive after the call returns (they still reach onEvent).
+      return await call(() => this.#remote.generate(o, relay));
     } catch (e) {
       if (!(e instanceof DeviceLostError) || this.#setup.init?.backend === 'wasm') throw e;
       await this.#restartOnWasm();
@@ -83,7 +84,7 @@ export class EngineClient {
       const from = (o.from ?? 0) + made.length;
       if (from >= o.n) return { candidates: made, cancelled: false };
       const r = await call(() => this.#remote.generate({ ...o, from }, relay));
-      return { candidates: made, cancelled: r.cancelled };
+      return { candidates: [...made.filter((c) => c.index < from), ...r.candidates], cancelled: r.cancelled };
     }
   }
 
