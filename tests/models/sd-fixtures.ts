@@ -1,7 +1,7 @@
 // Shared helpers for the diffusion-family tests: build the folders into a temp dir (so the tests do
 // not depend on `npm run models` having run), open the graphs on onnxruntime-web's wasm backend,
 // and move float16 data in and out (ort-web takes and returns float16 as raw Uint16Array bits in Node).
-import { getFloat16, setFloat16 } from '@petamoriken/float16';
+import { fromFloat16Bits as fromHalfBits, toFloat16Bits as toHalfBits } from '../../src/lib/engine/float16.ts';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,21 +28,11 @@ export async function openSdSessions(dir: string, variant: FloatVariant): Promis
   return { text_encoder, unet, vae_decoder };
 }
 
-export function toHalfBits(a: Float32Array): Uint16Array {
-  const out = new Uint16Array(a.length);
-  const view = new DataView(out.buffer);
-  for (let i = 0; i < a.length; i++) setFloat16(view, i * 2, a[i], true);
-  return out;
-}
-
-export function fromHalfBits(bits: Uint16Array): Float32Array {
-  const view = new DataView(bits.buffer, bits.byteOffset, bits.byteLength);
-  return Float32Array.from({ length: bits.length }, (_, i) => getFloat16(view, i * 2, true));
-}
+// The engine's float16 conversions (one implementation), under the names these tests use.
+export { fromHalfBits, toHalfBits };
 
 /** `a` rounded to float16 and back: the values an fp16 graph actually receives. */
 export const roundToHalf = (a: Float32Array) => fromHalfBits(toHalfBits(a));
-
 /** A float tensor in the variant's dtype, from float32 values. */
 export function floatTensor(variant: FloatVariant, data: Float32Array, dims: number[]): ort.Tensor {
   return variant === 'fp16' ? new ort.Tensor('float16', toHalfBits(data), dims) : new ort.Tensor('float32', data, dims);
