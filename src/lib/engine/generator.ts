@@ -78,15 +78,15 @@ export class SdGenerator {
       const unet = await open(graphs.unet, files.unet.file);
       const u = checkContract(unet, UNET_CONTRACT, `${origin}/${files.unet.file}`);
       const hiddenType = u.dtypes.encoder_hidden_states as FloatType;
-      const text0 = await open(graphs.text_encoder, files.text_encoder.file);
-      const t = checkContract(text0, TEXT_ENCODER_CONTRACT, `${origin}/${files.text_encoder.file}`);
-      // The prompt's hidden states feed every UNet step: keep them on the GPU when the dtypes line
-      // up (no conversion needed), which means re-opening the encoder with that output location.
-      let text = text0;
-      if (ep === 'webgpu' && t.dtypes.last_hidden_state === hiddenType) {
-        await text0.release();
-        opened.splice(opened.indexOf(text0), 1);
-        text = await open(graphs.text_encoder, files.text_encoder.file, ['last_hidden_state']);
+      // The prompt's hidden states feed every UNet step: on WebGPU they stay on the GPU. That only
+      // works when the encoder's output dtype is the UNet's input dtype (no conversion); a mixed
+      // family (rare) is re-opened with CPU output and converted in encodePrompt.
+      let text = await open(graphs.text_encoder, files.text_encoder.file, ep === 'webgpu' ? ['last_hidden_state'] : []);
+      const t = checkContract(text, TEXT_ENCODER_CONTRACT, `${origin}/${files.text_encoder.file}`);
+      if (ep === 'webgpu' && t.dtypes.last_hidden_state !== hiddenType) {
+        await text.release();
+        opened.splice(opened.indexOf(text), 1);
+        text = await open(graphs.text_encoder, files.text_encoder.file);
       }
       const vae = await open(graphs.vae_decoder, files.vae_decoder.file);
       const v = checkContract(vae, VAE_DECODER_CONTRACT, `${origin}/${files.vae_decoder.file}`);
