@@ -51,9 +51,16 @@ export async function launch(webgpu: boolean): Promise<Browser> {
   };
 }
 
-/** Serve dist/ (built by `npm run test:e2e` before vitest) on a free port. */
+/**
+ * Serve dist/ (built by `npm run test:e2e` before vitest) on a free port. PREFLENS_DIST points at
+ * another build folder (several builds side by side while developing).
+ */
 export async function serveDist(): Promise<{ url: string; server: PreviewServer }> {
-  const server = await preview({ preview: { port: 0, strictPort: false, host: '127.0.0.1', open: false }, logLevel: 'warn' });
+  const server = await preview({
+    preview: { port: 0, strictPort: false, host: '127.0.0.1', open: false },
+    build: { outDir: process.env.PREFLENS_DIST ?? 'dist' },
+    logLevel: 'warn',
+  });
   const url = server.resolvedUrls?.local[0];
   if (!url) throw new Error('vite preview did not report a URL');
   return { url, server };
