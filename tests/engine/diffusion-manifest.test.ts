@@ -23,9 +23,21 @@ describe('diffusion manifest', () => {
     expect(() => parse({ ...base, variants: { fp32: { ...graphs(''), unet: undefined } } })).toThrow('"variants.fp32.unet" is missing');
     expect(() => parse({ ...base, variants: { q4: graphs('') } })).toThrow('unknown variant "q4"');
     expect(() => parse({ ...base, variants: { fp32: { ...graphs(''), vae_decoder: { file: '../x.onnx' } } } }))
-      .toThrow('"variants.fp32.vae_decoder.file" must be a file name');
+      .toThrow('"variants.fp32.vae_decoder.file" must be a path inside the model folder');
+    expect(() => parse({ ...base, variants: { fp32: { ...graphs(''), unet: { file: 'http://example.com/unet.onnx' } } } }))
+      .toThrow('"variants.fp32.unet.file" must be an https URL (found http://example.com)');
+    expect(() => parse({ ...base, variants: { fp32: { ...graphs(''), unet: { file: 'unet.onnx', size: 3 } } } }))
+      .toThrow('unknown field "variants.fp32.unet.size"');
     expect(() => parse({ ...base, imageSize: 60 })).toThrow('multiple of "latentFactor"');
     expect(() => parseDiffusionManifest('{', 'x.json')).toThrow(ManifestError);
+  });
+  it('a family to download must give every file\'s size', () => {
+    const remote = (m: object) => parseDiffusionManifest(JSON.stringify(m), 'sd.json', { remote: true });
+    expect(() => remote(base)).toThrow('"variants.fp32.vae_decoder.bytes" is missing');
+    const sized = (suffix: string) => Object.fromEntries(Object.entries(graphs(suffix)).map(([g, f]) => [g, { ...f, bytes: 10 }]));
+    expect(() => remote({ ...base, variants: { fp32: sized('') } })).toThrow('"tokenizer.bytes" is missing');
+    const ok = remote({ ...base, variants: { fp32: sized('') }, tokenizer: { file: 'https://hub.example/tok.json', bytes: 5 } });
+    expect(ok.variants.fp32?.unet.bytes).toBe(10);
   });
 });
 

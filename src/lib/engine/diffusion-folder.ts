@@ -2,14 +2,15 @@
 // through the same ReadFile function as VP-Score folders: HTTP for the built-in family, picked files
 // or a Node directory otherwise. Only the chosen variant's graphs are read.
 import { ModelFileError } from './errors.ts';
-import { GRAPHS, parseDiffusionManifest, type DiffusionManifest, type DtypeVariant, type GraphName } from './diffusion-manifest.ts';
+import { GRAPHS, parseDiffusionManifest, tokenizerEntry, type DiffusionManifest, type DtypeVariant, type GraphName } from './diffusion-manifest.ts';
 import { MANIFEST_FILE } from './manifest.ts';
-import { verifyFile, type ReadFile } from './model-folder.ts';
+import { readGraph, readJson, type ExternalData, type ReadFile } from './model-folder.ts';
 
 export interface DiffusionFolder {
   manifest: DiffusionManifest;
   variant: DtypeVariant;
   graphs: Record<GraphName, Uint8Array>;
+  externalData: Partial<Record<GraphName, ExternalData[]>>;
   tokenizerJson: unknown;
   origin: string;
 }
@@ -29,18 +30,12 @@ export async function readDiffusionFolder(
   const files = manifest.variants[variant];
   if (!files) throw new ModelFileError(`${origin} has no ${variant} variant`);
   const graphs = {} as Record<GraphName, Uint8Array>;
+  const externalData: DiffusionFolder['externalData'] = {};
   for (const g of GRAPHS) {
-    const f = files[g];
-    graphs[g] = await read(f.file);
-    await verifyFile(`${origin}/${f.file}`, graphs[g], f);
+    const { bytes, externalData: data } = await readGraph(read, origin, files[g]);
+    graphs[g] = bytes;
+    if (data) externalData[g] = data;
   }
-  const tokBytes = await read(manifest.tokenizer);
-  await verifyFile(`${origin}/${manifest.tokenizer}`, tokBytes, { sha256: manifest.sha256?.tokenizer });
-  let tokenizerJson: unknown;
-  try {
-    tokenizerJson = JSON.parse(text.decode(tokBytes));
-  } catch (e) {
-    throw new ModelFileError(`${origin}/${manifest.tokenizer} is not valid JSON: ${(e as Error).message}`);
-  }
-  return { manifest, variant, graphs, tokenizerJson, origin };
+  const tokenizerJson = await readJson(read, origin, tokenizerEntry(manifest));
+  return { manifest, variant, graphs, externalData, tokenizerJson, origin };
 }

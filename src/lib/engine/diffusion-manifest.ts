@@ -1,17 +1,14 @@
 // preflens.json of a diffusion family (SD-Turbo layout): three graphs per dtype variant, one CLIP
 // tokenizer, and the numbers the pipeline needs. Validated strictly, like the VP-Score manifest.
 import { ManifestError } from './errors.ts';
+import { checkFileEntry, type FileEntry } from './file-entry.ts';
+import type { ManifestRules } from './manifest.ts';
 
 export const GRAPHS = ['text_encoder', 'unet', 'vae_decoder'] as const;
 export type GraphName = (typeof GRAPHS)[number];
 export type DtypeVariant = 'fp32' | 'fp16';
 
-export interface GraphFile {
-  file: string;
-  /** Byte length, checked when the file is read. */
-  bytes?: number;
-  sha256?: string;
-}
+export type GraphFile = FileEntry;
 
 export interface DiffusionManifest {
   kind: 'sd-turbo';
@@ -28,7 +25,8 @@ export interface DiffusionManifest {
   maxTokens: number;
   /** VAE scaling factor: the decoder gets latents / scalingFactor (0.18215). */
   scalingFactor: number;
-  tokenizer: string;
+  /** A file name, or an entry with length and hash (needed when the family is downloaded). */
+  tokenizer: string | FileEntry;
   variants: Partial<Record<DtypeVariant, Record<GraphName, GraphFile>>>;
   sha256?: Record<string, string>;
 }
@@ -37,7 +35,7 @@ const FIELDS = ['kind', 'id', 'name', 'imageSize', 'latentChannels', 'latentFact
   'scalingFactor', 'tokenizer', 'variants'] as const;
 const NUMBERS = ['imageSize', 'latentChannels', 'latentFactor', 'hiddenSize', 'maxTokens', 'scalingFactor'] as const;
 
-export function parseDiffusionManifest(text: string, source: string): DiffusionManifest {
+export function parseDiffusionManifest(text: string, source: string, rules: ManifestRules = {}): DiffusionManifest {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
@@ -52,7 +50,7 @@ export function parseDiffusionManifest(text: string, source: string): DiffusionM
   for (const k of Object.keys(m)) if (![...FIELDS, 'sha256'].includes(k)) fail(`unknown field "${k}"`);
   for (const k of FIELDS) if (!(k in m)) fail(`missing field "${k}"`);
   if (m.kind !== 'sd-turbo') fail(`"kind" must be "sd-turbo", found ${JSON.stringify(m.kind)}`);
-  for (const k of ['id', 'name', 'tokenizer'] as const) {
+  for (const k of ['id', 'name'] as const) {
     if (typeof m[k] !== 'string' || !(m[k] as string).trim()) fail(`"${k}" must be a non-empty string`);
   }
   for (const k of NUMBERS) {
@@ -65,20 +63,20 @@ export function parseDiffusionManifest(text: string, source: string): DiffusionM
   }
   for (const [v, graphs] of Object.entries(variants)) {
     if (v !== 'fp32' && v !== 'fp16') fail(`unknown variant "${v}" (expected fp32 or fp16)`);
-    for (const g of GRAPHS) checkGraphFile((graphs as Record<string, unknown>)?.[g], `variants.${v}.${g}`, fail);
+    for (const g of GRAPHS) checkFileEntry((graphs as Record<string, unknown>)?.[g], `variants.${v}.${g}`, fail, rules.remote);
     for (const g of Object.keys(graphs as object)) {
       if (!(GRAPHS as readonly string[]).includes(g)) fail(`unknown graph "variants.${v}.${g}"`);
     }
   }
-  return m as unknown as DiffusionManifest;
+  const manifest = m as unknown as DiffusionManifest;
+  checkFileEntry(tokenizerEntry(manifest), 'tokenizer', fail, rules.remote);
+  return manifest;
 }
 
-function checkGraphFile(f: unknown, where: string, fail: (w: string) => never): void {
-  if (typeof f !== 'object' || f === null) fail(`"${where}" is missing`);
-  const g = f as Record<string, unknown>;
-  if (typeof g.file !== 'string' || !g.file || /[\\/]|^\.\.?$/.test(g.file)) fail(`"${where}.file" must be a file name in the folder`);
-  if ('bytes' in g && !(Number.isInteger(g.bytes) && (g.bytes as number) > 0)) fail(`"${where}.bytes" must be a positive integer`);
-  if ('sha256' in g && !/^[0-9a-f]{64}$/i.test(String(g.sha256))) fail(`"${where}.sha256" must be 64 hex digits`);
+/** The tokenizer as an entry; a bare file name takes its hash from `sha256.tokenizer`. */
+export function tokenizerEntry(m: DiffusionManifest): FileEntry {
+  if (typeof m.tokenizer !== 'string') return m.tokenizer;
+  return m.sha256?.tokenizer ? { file: m.tokenizer, sha256: m.sha256.tokenizer } : { file: m.tokenizer };
 }
 
 /**

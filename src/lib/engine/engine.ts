@@ -6,7 +6,14 @@ import { chooseVariant, type DtypeVariant } from './diffusion-manifest.ts';
 import { BackendError, CancelledError, DeviceLostError } from './errors.ts';
 import { generateCandidates, validateRequest, type Candidate, type GenerateEvent, type GenerateOptions, type PromptTokens } from './generate-run.ts';
 import { SdGenerator } from './generator.ts';
-import { filesReader, httpReader, readModelFolder, type ReadFile } from './model-folder.ts';
+import { readModelFolder, readVpManifest, type ReadFile } from './model-folder.ts';
+import { ManifestError } from './errors.ts';
+import { FamilyStore, type Device, type FamilyStatus } from './family-store.ts';
+import type { VpDtype } from './manifest.ts';
+import { openSource, type ModelSource, type OpenedSource } from './model-source.ts';
+import { openBrowserStore } from './store/browser-store.ts';
+import type { DownloadProgress, ModelStore, StorageInfo } from './store/model-store.ts';
+import { chooseVpDtype } from './vp-dtype-choice.ts';
 import { configureRuntime } from './ort-session.ts';
 import { preloadCodecs } from './image/wasm-codecs.ts';
 import { destroyDevice, watchDeviceLoss } from './device-loss.ts';
@@ -24,15 +31,13 @@ export interface EngineInfo extends BackendChoice {
   numThreads: number;
 }
 
-export type ModelSource =
-  | { kind: 'url'; baseUrl: string }
-  | { kind: 'files'; folderName: string; files: { name: string; arrayBuffer(): Promise<ArrayBuffer> }[] }
-  | { kind: 'reader'; origin: string; read: ReadFile };
+export type { ModelSource, FamilyStatus, DownloadProgress, StorageInfo };
 
 export interface LoadedModel {
   id: string;
   name: string;
   origin: string;
+  dtype: VpDtype;
   modelBytes: number;
   maxBatch: number;
   mean: number;
@@ -54,7 +59,6 @@ export interface GenerateReport {
   cancelled: boolean;
 }
 
-type Source = { read: ReadFile; origin: string };
 
 export interface ScoreRequest {
   prompt: string;
@@ -69,6 +73,12 @@ export class Engine {
   #deviceLost: string | null = null;
   #watching = false;
   #abort: AbortController | null = null;
+  #families: FamilyStore | null | undefined;
+
+  /** `store`: the model store to use (tests); by default OPFS + IndexedDB when the browser has them. */
+  constructor(opts: { store?: ModelStore | null } = {}) {
+    this.#families = opts.store === undefined ? undefined : opts.store && new FamilyStore(opts.store);
+  }
 
   async init(opts: InitOptions = {}): Promise<EngineInfo> {
     const preference = opts.backend ?? 'auto';
@@ -86,11 +96,15 @@ export class Engine {
     return this.#info;
   }
 
-  async loadScorer(source: ModelSource): Promise<LoadedModel> {
+  async loadScorer(source: ModelSource, opts: { dtype?: VpDtype } = {}): Promise<LoadedModel> {
     const info = this.#requireInit();
     const t0 = performance.now();
-    const { read, origin } = toSource(source);
-    const folder = await readModelFolder(read, origin);
+    const src = await this.#open(source, opts.dtype);
+    if (src.manifest && src.manifest.kind !== 'vp-score') throw new ManifestError(`${src.origin} is a ${src.manifest.kind} family, not a VP-Score model`);
+    const manifest = src.manifest ?? (await readVpManifest(src.read, src.origin));
+    const dtype = (src.variant as VpDtype | undefined) ?? chooseVpDtype(manifest, info.ep, this.#device().shaderF16, opts.dtype);
+    const { origin } = src;
+    const folder = await readModelFolder(src.read, origin, manifest, dtype);
     const scorer = await VpScorer.load(folder, info.ep);
     await this.#scorer?.release();
     this.#scorer = scorer;
@@ -100,6 +114,7 @@ export class Engine {
       id: m.id,
       name: m.name,
       origin,
+      dtype,
       modelBytes: folder.modelBytes.byteLength,
       maxBatch: scorer.maxBatch,
       mean: m.mean,
@@ -111,8 +126,8 @@ export class Engine {
   /** Load a diffusion family; `variant` forces fp32/fp16 (else chosen for this backend). */
   async loadGenerator(source: ModelSource, opts: { variant?: DtypeVariant } = {}): Promise<LoadedGenerator> {
     const t0 = performance.now();
-    const src = { ...toSource(source), variant: opts.variant };
-    const generator = await this.#openGenerator(src);
+    const src = await this.#open(source, opts.variant);
+    const generator = await this.#openGenerator(src, opts.variant);
     await this.#generator?.release();
     this.#generator = generator;
     await this.#watchDevice();
@@ -120,11 +135,57 @@ export class Engine {
     return { id: m.id, name: m.name, origin: src.origin, variant: generator.variant, imageSize: m.imageSize, loadMs: performance.now() - t0 };
   }
 
-  async #openGenerator(src: Source & { variant?: DtypeVariant }): Promise<SdGenerator> {
+  async #openGenerator(src: OpenedSource, forced?: DtypeVariant): Promise<SdGenerator> {
     const info = this.#requireInit();
-    const manifest = await readDiffusionManifest(src.read, src.origin);
-    const variant = chooseVariant(manifest, info.ep, info.adapter?.shaderF16 ?? false, src.variant);
+    if (src.manifest && src.manifest.kind !== 'sd-turbo') throw new ManifestError(`${src.origin} is a ${src.manifest.kind} model, not a diffusion family`);
+    const manifest = src.manifest ?? (await readDiffusionManifest(src.read, src.origin));
+    const variant = (src.variant as DtypeVariant | undefined) ?? chooseVariant(manifest, info.ep, this.#device().shaderF16, forced);
     return SdGenerator.load(await readDiffusionFolder(src.read, src.origin, manifest, variant), info.ep);
+  }
+
+  #open(source: ModelSource, variant?: VpDtype | DtypeVariant): Promise<OpenedSource> {
+    return openSource(source, () => this.#familyStore(), this.#device(), variant);
+  }
+
+  // ---- the model store: families downloaded once and kept for offline use ----
+
+  /** A family's plan for this device (variant, files, sizes) and what of it is on disk. */
+  inspectFamily(manifestUrl: string, opts: { variant?: string } = {}): Promise<FamilyStatus> {
+    return this.#familyStore().status(manifestUrl, this.#device(), opts.variant);
+  }
+
+  /** Download what is missing (resuming partial files); cancel() stops it and keeps the bytes. */
+  async downloadFamily(manifestUrl: string, opts: { variant?: string } = {}, onProgress?: (p: DownloadProgress) => void): Promise<FamilyStatus> {
+    const abort = this.#newRun();
+    try {
+      return await this.#familyStore().download(manifestUrl, this.#device(), opts.variant, { signal: abort.signal, onProgress });
+    } finally {
+      if (this.#abort === abort) this.#abort = null;
+    }
+  }
+
+  deleteFamily(manifestUrl: string): Promise<void> {
+    return this.#familyStore().delete(manifestUrl);
+  }
+
+  storageInfo(): Promise<StorageInfo> {
+    return this.#familyStore().store.info();
+  }
+
+  #familyStore(): FamilyStore {
+    if (this.#families === undefined) {
+      const store = openBrowserStore();
+      this.#families = store && new FamilyStore(store);
+    }
+    if (!this.#families) {
+      throw new BackendError('This browser cannot keep downloaded models (no Origin Private File System): load a local folder instead');
+    }
+    return this.#families;
+  }
+
+  #device(): Device {
+    const info = this.#requireInit();
+    return { ep: info.ep, shaderF16: info.adapter?.shaderF16 ?? false };
   }
 
   /** Token count of a prompt for the diffusion text encoder (the UI warns before truncating). */
@@ -219,11 +280,5 @@ export class Engine {
     if (!this.#generator) throw new BackendError('No diffusion model is loaded: load the built-in family first');
     return this.#generator;
   }
-}
-
-function toSource(source: ModelSource): Source {
-  if (source.kind === 'url') return { read: httpReader(source.baseUrl), origin: source.baseUrl.replace(/\/$/, '') };
-  if (source.kind === 'files') return { read: filesReader(source.files, source.folderName), origin: source.folderName };
-  return { read: source.read, origin: source.origin };
 }
 

@@ -9,6 +9,8 @@ export type ErrorCode =
   | 'empty-prompt'
   | 'contract'
   | 'model-file'
+  | 'storage-quota'
+  | 'download'
   | 'manifest'
   | 'backend'
   | 'cancelled'
@@ -135,6 +137,24 @@ export class OutOfMemoryError extends PrefLensError {
   }
 }
 
+/** Not enough storage for a download: nothing else is removed to make room. */
+export class StorageQuotaError extends PrefLensError {
+  override readonly code = 'storage-quota';
+  constructor(message: string) {
+    super(message);
+    this.name = 'StorageQuotaError';
+  }
+}
+
+/** A model file could not be fetched (network down, server error) even after retries. */
+export class DownloadError extends PrefLensError {
+  override readonly code = 'download';
+  constructor(message: string) {
+    super(message);
+    this.name = 'DownloadError';
+  }
+}
+
 const byName: Record<string, (message: string) => PrefLensError> = {
   ImageDecodeError: (m) => withMessage(new ImageDecodeError('', ''), m),
   UnsupportedImageTypeError: (m) => withMessage(new UnsupportedImageTypeError(''), m),
@@ -148,6 +168,8 @@ const byName: Record<string, (message: string) => PrefLensError> = {
   RequestError: (m) => new RequestError(m),
   DeviceLostError: (m) => new DeviceLostError(m),
   OutOfMemoryError: (m) => new OutOfMemoryError(m),
+  StorageQuotaError: (m) => new StorageQuotaError(m),
+  DownloadError: (m) => new DownloadError(m),
   PrefLensError: (m) => new PrefLensError(m),
 };
 

@@ -4,7 +4,7 @@
 // tensors are fed in the dtype each graph declares (float16 or float32).
 import { checkContract, TEXT_ENCODER_CONTRACT, UNET_CONTRACT, VAE_DECODER_CONTRACT } from './contract.ts';
 import type { DiffusionFolder } from './diffusion-folder.ts';
-import type { DiffusionManifest, DtypeVariant } from './diffusion-manifest.ts';
+import type { DiffusionManifest, DtypeVariant, GraphName } from './diffusion-manifest.ts';
 import type { EpName } from './backend-choice.ts';
 import { toFloat16Bits, toFloat32 } from './float16.ts';
 import type { RgbImage } from './image/rgb-image.ts';
@@ -70,25 +70,25 @@ export class SdGenerator {
     const tokenizer = new ClipPromptTokenizer(folder.tokenizerJson, m.maxTokens);
     const opened: InferenceSession[] = [];
     try {
-      const open = async (bytes: Uint8Array, file: string, gpuOutputs: string[] = []) => {
-        const s = await createSession(bytes, ep, `${origin}/${file}`, gpuOutputs);
+      const open = async (g: GraphName, gpuOutputs: string[] = []) => {
+        const s = await createSession(graphs[g], ep, `${origin}/${files[g].file}`, gpuOutputs, folder.externalData[g]);
         opened.push(s);
         return s;
       };
-      const unet = await open(graphs.unet, files.unet.file);
+      const unet = await open('unet');
       const u = checkContract(unet, UNET_CONTRACT, `${origin}/${files.unet.file}`);
       const hiddenType = u.dtypes.encoder_hidden_states as FloatType;
       // The prompt's hidden states feed every UNet step: on WebGPU they stay on the GPU. That only
       // works when the encoder's output dtype is the UNet's input dtype (no conversion); a mixed
       // family (rare) is re-opened with CPU output and converted in encodePrompt.
-      let text = await open(graphs.text_encoder, files.text_encoder.file, ep === 'webgpu' ? ['last_hidden_state'] : []);
+      let text = await open('text_encoder', ep === 'webgpu' ? ['last_hidden_state'] : []);
       const t = checkContract(text, TEXT_ENCODER_CONTRACT, `${origin}/${files.text_encoder.file}`);
       if (ep === 'webgpu' && t.dtypes.last_hidden_state !== hiddenType) {
         await text.release();
         opened.splice(opened.indexOf(text), 1);
-        text = await open(graphs.text_encoder, files.text_encoder.file);
+        text = await open('text_encoder');
       }
-      const vae = await open(graphs.vae_decoder, files.vae_decoder.file);
+      const vae = await open('vae_decoder');
       const v = checkContract(vae, VAE_DECODER_CONTRACT, `${origin}/${files.vae_decoder.file}`);
       const types = { hidden: hiddenType, sample: u.dtypes.sample as FloatType, latent: v.dtypes.latent_sample as FloatType };
       return new SdGenerator(m, folder.variant, tokenizer, { text, unet, vae }, types);

@@ -2,13 +2,26 @@
 // `readFile(name)` function so the same code loads the built-in model over HTTP, a folder the
 // user picked in the browser, and a directory in Node.
 import { ModelFileError } from './errors.ts';
-import { MANIFEST_FILE, parseManifest, type VpScoreManifest } from './manifest.ts';
+import type { FileEntry } from './file-entry.ts';
+import { MANIFEST_FILE, parseManifest, vpModelEntry, vpTokenizerEntry, type VpDtype, type VpScoreManifest } from './manifest.ts';
 
-export type ReadFile = (name: string) => Promise<Uint8Array>;
+/**
+ * Reads one file named in a manifest. A reader with `verifies` (the model store) has already
+ * checked length and sha256, so the folder code does not hash a second time.
+ */
+export type ReadFile = ((name: string) => Promise<Uint8Array>) & { verifies?: boolean };
+
+/** An external-data file as onnxruntime wants it: the name the graph refers to, and its bytes. */
+export interface ExternalData {
+  path: string;
+  data: Uint8Array;
+}
 
 export interface ModelFolder {
   manifest: VpScoreManifest;
+  dtype: VpDtype;
   modelBytes: Uint8Array;
+  externalData?: ExternalData[];
   tokenizerJson: unknown;
   /** Where it came from, for messages ("built-in vp-tiny", "folder my-export"). */
   origin: string;
@@ -16,20 +29,44 @@ export interface ModelFolder {
 
 const text = new TextDecoder();
 
-export async function readModelFolder(readFile: ReadFile, origin: string): Promise<ModelFolder> {
-  const manifest = parseManifest(text.decode(await readFile(MANIFEST_FILE)), `${origin}/${MANIFEST_FILE}`);
-  const [modelBytes, tokBytes] = await Promise.all([readFile(manifest.files.model), readFile(manifest.files.tokenizer)]);
-  await verifyFile(`${origin}/${manifest.files.model}`, modelBytes, {
-    bytes: manifest.sizes?.modelBytes,
-    sha256: manifest.sha256?.model,
-  });
-  let tokenizerJson: unknown;
+export async function readVpManifest(readFile: ReadFile, origin: string): Promise<VpScoreManifest> {
+  return parseManifest(text.decode(await readFile(MANIFEST_FILE)), `${origin}/${MANIFEST_FILE}`);
+}
+
+export async function readModelFolder(
+  readFile: ReadFile,
+  origin: string,
+  manifest?: VpScoreManifest,
+  dtype?: VpDtype,
+): Promise<ModelFolder> {
+  const m = manifest ?? (await readVpManifest(readFile, origin));
+  const d = dtype ?? m.dtype ?? 'fp32';
+  const { bytes: modelBytes, externalData } = await readGraph(readFile, origin, vpModelEntry(m, d));
+  const tokenizerJson = await readJson(readFile, origin, vpTokenizerEntry(m));
+  return { manifest: m, dtype: d, modelBytes, externalData, tokenizerJson, origin };
+}
+
+/** A graph file and its external data, each verified against its entry. */
+export async function readGraph(read: ReadFile, origin: string, entry: FileEntry): Promise<{ bytes: Uint8Array; externalData?: ExternalData[] }> {
+  const bytes = await readEntry(read, origin, entry);
+  if (!entry.data) return { bytes };
+  const data = await readEntry(read, origin, entry.data);
+  return { bytes, externalData: [{ path: entry.data.file.split('/').pop()!, data }] };
+}
+
+export async function readEntry(read: ReadFile, origin: string, entry: FileEntry): Promise<Uint8Array> {
+  const bytes = await read(entry.file);
+  if (!read.verifies) await verifyFile(`${origin}/${entry.file}`, bytes, entry);
+  return bytes;
+}
+
+export async function readJson(read: ReadFile, origin: string, entry: FileEntry): Promise<unknown> {
+  const bytes = await readEntry(read, origin, entry);
   try {
-    tokenizerJson = JSON.parse(text.decode(tokBytes));
+    return JSON.parse(text.decode(bytes));
   } catch (e) {
-    throw new ModelFileError(`${origin}/${manifest.files.tokenizer} is not valid JSON: ${(e as Error).message}`);
+    throw new ModelFileError(`${origin}/${entry.file} is not valid JSON: ${(e as Error).message}`);
   }
-  return { manifest, modelBytes, tokenizerJson, origin };
 }
 
 /** A file against what its manifest promises: the length first (cheap), then the hash. */
@@ -76,13 +113,19 @@ export function httpReader(baseUrl: string, fetchImpl: typeof fetch = fetch): Re
   };
 }
 
-/** Reader for files the user picked (File objects, or anything with name + arrayBuffer). */
-export function filesReader(files: readonly { name: string; arrayBuffer(): Promise<ArrayBuffer> }[], origin: string): ReadFile {
+/**
+ * Reader for files the user picked (File objects, or anything with name + arrayBuffer). `path`, when
+ * given, is the file's path inside the picked folder ("unet/model.onnx"); else the name is used.
+ */
+export function filesReader(
+  files: readonly { name: string; path?: string; arrayBuffer(): Promise<ArrayBuffer> }[],
+  origin: string,
+): ReadFile {
   return async (name) => {
-    const f = files.find((x) => x.name === name);
+    const f = files.find((x) => (x.path ?? x.name) === name);
     if (!f) {
       throw new ModelFileError(
-        `the folder ${origin} has no ${name} (found: ${files.map((x) => x.name).join(', ') || 'nothing'})`,
+        `the folder ${origin} has no ${name} (found: ${files.map((x) => x.path ?? x.name).join(', ') || 'nothing'})`,
       );
     }
     return new Uint8Array(await f.arrayBuffer());

@@ -65,6 +65,7 @@ export function createSession(
   ep: EpName,
   file: string,
   outputsOnGpu: readonly string[] = [],
+  externalData?: readonly { path: string; data: Uint8Array }[],
 ): Promise<ort.InferenceSession> {
   const preferredOutputLocation =
     ep === 'webgpu' && outputsOnGpu.length
@@ -76,11 +77,13 @@ export function createSession(
         executionProviders: [ep],
         graphOptimizationLevel: 'all',
         ...(preferredOutputLocation ? { preferredOutputLocation } : {}),
+        ...(externalData?.length ? { externalData: externalData.map((d) => ({ path: d.path, data: d.data })) } : {}),
       });
       if (ep === 'webgpu') gpuSessions.add(session);
       return session;
     } catch (e) {
-      throw loadError(e, bytes.byteLength, ep, file);
+      const total = bytes.byteLength + (externalData ?? []).reduce((n, d) => n + d.data.byteLength, 0);
+      throw loadError(e, total, ep, file);
     }
   });
 }

@@ -73,10 +73,10 @@ export class VpScorer {
     readonly maxBatch: number,
   ) {}
 
-  static async load(folder: ModelFolder, ep: EpName): Promise<VpScorer> {
+  static async load(folder: Omit<ModelFolder, 'dtype'>, ep: EpName): Promise<VpScorer> {
     const file = `${folder.origin}/${folder.manifest.files.model}`;
     const tokenizer = new BertPromptTokenizer(folder.tokenizerJson, folder.manifest.maxLength);
-    const session = await createSession(folder.modelBytes, ep, file);
+    const session = await createSession(folder.modelBytes, ep, file, [], folder.externalData);
     try {
       const { maxBatch } = checkContract(session, VP_SCORE_CONTRACT, file);
       return new VpScorer(folder.manifest, session, tokenizer, maxBatch);

@@ -1,0 +1,204 @@
+// Downloaded model files, kept across visits: download (with byte progress, rate and ETA, resume,
+// cancel and a quota check first), verification (length, then sha256 from the manifest or the one
+// recorded at first download), and eviction of a cached copy that no longer verifies.
+import { CancelledError, ModelFileError, StorageQuotaError } from '../errors.ts';
+import { formatBytes as mb } from '../format-bytes.ts';
+import { isQuotaError, type FileStorage, type StorageManagerLike } from './file-storage.ts';
+import { fetchResumable } from './fetch-resumable.ts';
+import type { FileRecord, RecordStore } from './records.ts';
+import { sha256OfChunks, viewsOf } from './sha256-chunks.ts';
+import { TransferRate, type Transfer } from './transfer-rate.ts';
+
+/** A file as a manifest describes it, with its URL resolved. */
+export interface StoreFile {
+  url: string;
+  name: string;
+  bytes: number;
+  sha256?: string;
+}
+
+export type FileState = 'missing' | 'partial' | 'cached';
+
+export interface FileStatus extends StoreFile {
+  state: FileState;
+  /** Bytes on disk (all of them when cached, some when a download stopped half-way). */
+  present: number;
+}
+
+export interface DownloadProgress extends Transfer {
+  file: string;
+  fileLoaded: number;
+  fileTotal: number;
+}
+
+export interface StoreDeps {
+  storage: FileStorage;
+  records: RecordStore;
+  fetch?: typeof fetch;
+  storageManager?: StorageManagerLike;
+  /** Retry delay for dropped connections (tests make it short). */
+  backoffMs?: number;
+}
+
+export interface StorageInfo {
+  /** Bytes of model files this store holds (complete or partial). */
+  storeBytes: number;
+  usage?: number;
+  quota?: number;
+  persisted?: boolean;
+}
+
+
+export class ModelStore {
+  #persistAsked = false;
+  constructor(private deps: StoreDeps) {}
+
+  async status(files: readonly StoreFile[]): Promise<FileStatus[]> {
+    return Promise.all(files.map(async (f) => {
+      const rec = await this.deps.records.get(f.url);
+      const present = rec ? await this.deps.storage.size(rec.key) : 0;
+      const state: FileState = rec?.complete && present === f.bytes ? 'cached' : present > 0 ? 'partial' : 'missing';
+      return { ...f, state, present };
+    }));
+  }
+
+  /** Download what is missing; files already cached are skipped, partial ones resumed. */
+  async download(files: readonly StoreFile[], o: { signal?: AbortSignal; onProgress?: (p: DownloadProgress) => void } = {}): Promise<void> {
+    const status = await this.status(files);
+    const total = files.reduce((n, f) => n + f.bytes, 0);
+    let loaded = status.reduce((n, s) => n + s.present, 0);
+    await this.#checkQuota(total - loaded);
+    const rate = new TransferRate(total);
+    for (const s of status) {
+      if (s.state === 'cached') continue;
+      const rec = await this.#record(s);
+      let fileLoaded = s.present;
+      const report = () => o.onProgress?.({ ...rate.update(loaded), file: s.name, fileLoaded, fileTotal: s.bytes });
+      report();
+      try {
+        await fetchResumable(s, this.deps.storage, rec.key, {
+          fetch: this.deps.fetch,
+          signal: o.signal,
+          backoffMs: this.deps.backoffMs,
+          onBytes: (d) => {
+            loaded += d;
+            fileLoaded += d;
+            report();
+          },
+        });
+      } catch (e) {
+        if (isQuotaError(e)) {
+          await this.#evict(rec);
+          throw new StorageQuotaError(
+            `Storage is full: ${s.name} stopped after ${mb(fileLoaded)} of ${mb(s.bytes)} and was removed; other cached models are untouched. Free space (delete a model) and download again.`,
+          );
+        }
+        throw e;
+      }
+      if (o.signal?.aborted) throw new CancelledError('Download cancelled');
+      await this.#finish(s, rec);
+    }
+  }
+
+  /** A cached file's bytes, verified; a copy that fails is removed and named. */
+  async read(f: StoreFile): Promise<Uint8Array> {
+    const rec = await this.deps.records.get(f.url);
+    if (!rec?.complete) throw new ModelFileError(`${f.name} is not downloaded yet: open Models and download it`);
+    const bytes = await this.deps.storage.read(rec.key);
+    if (bytes.byteLength !== f.bytes) {
+      await this.#evict(rec);
+      throw new ModelFileError(`The cached ${f.name} is truncated (${bytes.byteLength} of ${f.bytes} bytes) and was removed: download it again`);
+    }
+    const expected = f.sha256?.toLowerCase() ?? rec.sha256;
+    if (expected) {
+      const found = await sha256OfChunks(viewsOf(bytes));
+      if (found !== expected) {
+        await this.#evict(rec);
+        const from = f.sha256 ? 'the manifest' : 'its first download';
+        throw new ModelFileError(`The cached ${f.name} is corrupt (sha256 ${found.slice(0, 12)}…, ${from} says ${expected.slice(0, 12)}…) and was removed: download it again`);
+      }
+    }
+    return bytes;
+  }
+
+  /** A small file kept whole (a family's manifest), so the family can be opened offline. */
+  async saveDocument(url: string, bytes: Uint8Array): Promise<void> {
+    const rec: FileRecord = { url, key: await keyOf(url), bytes: bytes.byteLength, complete: false, savedAt: Date.now() };
+    const w = await this.deps.storage.openWriter(rec.key, 0);
+    try {
+      await w.write(bytes);
+    } catch (e) {
+      if (isQuotaError(e)) throw new StorageQuotaError(`Storage is full: could not keep ${url}`);
+      throw e;
+    } finally {
+      await w.close();
+    }
+    await this.deps.records.set({ ...rec, complete: true, sha256: await sha256OfChunks([bytes]), shaSource: 'first-download' });
+  }
+
+  async readDocument(url: string): Promise<Uint8Array | null> {
+    const rec = await this.deps.records.get(url);
+    if (!rec?.complete) return null;
+    return this.read({ url, name: url.split('/').pop() ?? url, bytes: rec.bytes });
+  }
+
+  async delete(files: readonly StoreFile[]): Promise<void> {
+    for (const f of files) {
+      const rec = await this.deps.records.get(f.url);
+      if (rec) await this.#evict(rec);
+    }
+  }
+
+  async info(): Promise<StorageInfo> {
+    let storeBytes = 0;
+    for (const r of await this.deps.records.all()) storeBytes += await this.deps.storage.size(r.key);
+    const est = await this.deps.storageManager?.estimate().catch(() => undefined);
+    const persisted = await this.deps.storageManager?.persisted?.().catch(() => undefined);
+    return { storeBytes, usage: est?.usage, quota: est?.quota, persisted };
+  }
+
+  /** Refuse before the first byte when the origin's quota cannot hold the rest of the download. */
+  async #checkQuota(needed: number): Promise<void> {
+    const sm = this.deps.storageManager;
+    if (!sm || needed <= 0) return;
+    if (!this.#persistAsked) {
+      this.#persistAsked = true;
+      // Persistent storage is not evicted under pressure; the browser may say no, which is fine.
+      await sm.persist?.().catch(() => false);
+    }
+    const { usage = 0, quota } = await sm.estimate();
+    if (quota !== undefined && needed > quota - usage) {
+      throw new StorageQuotaError(
+        `Not enough storage: this download needs ${mb(needed)}, the browser allows ${mb(Math.max(0, quota - usage))} more for this site. Delete a model or free disk space.`,
+      );
+    }
+  }
+
+  async #record(f: StoreFile): Promise<FileRecord> {
+    const existing = await this.deps.records.get(f.url);
+    if (existing && existing.bytes === f.bytes && !existing.complete) return existing;
+    if (existing) await this.deps.storage.delete(existing.key);
+    const rec: FileRecord = { url: f.url, key: await keyOf(f.url), bytes: f.bytes, complete: false, savedAt: Date.now() };
+    await this.deps.records.set(rec);
+    return rec;
+  }
+
+  async #finish(f: StoreFile, rec: FileRecord): Promise<void> {
+    const found = await sha256OfChunks(this.deps.storage.chunks(rec.key));
+    if (f.sha256 && found !== f.sha256.toLowerCase()) {
+      await this.#evict(rec);
+      throw new ModelFileError(`${f.name} downloaded from ${f.url} has sha256 ${found.slice(0, 12)}…, the manifest expects ${f.sha256.slice(0, 12)}…: a different or corrupt file (removed)`);
+    }
+    await this.deps.records.set({ ...rec, complete: true, sha256: found, shaSource: f.sha256 ? 'manifest' : 'first-download', savedAt: Date.now() });
+  }
+
+  async #evict(rec: FileRecord): Promise<void> {
+    await this.deps.storage.delete(rec.key);
+    await this.deps.records.delete(rec.url);
+  }
+}
+
+async function keyOf(url: string): Promise<string> {
+  const digest = await globalThis.crypto.subtle.digest('SHA-256', new TextEncoder().encode(url));
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('').slice(0, 40);
+}

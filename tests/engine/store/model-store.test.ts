@@ -1,0 +1,120 @@
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { CancelledError, DownloadError, ModelFileError, StorageQuotaError } from '../../../src/lib/engine/errors.ts';
+import { MemoryStorage } from '../../../src/lib/engine/store/memory-storage.ts';
+import { ModelStore, type DownloadProgress, type StoreFile } from '../../../src/lib/engine/store/model-store.ts';
+import { MemoryRecords } from '../../../src/lib/engine/store/records.ts';
+import { bytesOf, fakeServer, type FakeFile } from './fake-server.ts';
+
+const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+const A = bytesOf(25_000, 1);
+const B = bytesOf(12_345, 2);
+const fileA: StoreFile = { url: 'https://host/m/a.onnx', name: 'a.onnx', bytes: A.byteLength, sha256: sha(A) };
+const fileB: StoreFile = { url: 'https://host/m/b.json', name: 'b.json', bytes: B.byteLength };
+
+function setup(files: Record<string, FakeFile>, opts: { quota?: number; estimate?: { usage: number; quota: number } } = {}) {
+  const server = fakeServer(files);
+  const storage = new MemoryStorage(opts.quota);
+  const records = new MemoryRecords();
+  const storageManager = opts.estimate ? { estimate: async () => opts.estimate!, persist: async () => true } : undefined;
+  const store = new ModelStore({ storage, records, fetch: server.fetch, storageManager, backoffMs: 1 });
+  return { server, storage, records, store };
+}
+
+describe('model store: download', () => {
+  it('downloads with byte progress, verifies, and reads back what was served', async () => {
+    const { store } = setup({ [fileA.url]: { bytes: A }, [fileB.url]: { bytes: B } });
+    const seen: DownloadProgress[] = [];
+    await store.download([fileA, fileB], { onProgress: (p) => seen.push(p) });
+    expect(seen.at(-1)).toMatchObject({ loaded: A.byteLength + B.byteLength, total: A.byteLength + B.byteLength, file: 'b.json' });
+    expect(seen.map((p) => p.loaded)).toEqual([...seen.map((p) => p.loaded)].sort((x, y) => x - y));
+    expect(seen.some((p) => p.file === 'a.onnx' && p.fileLoaded > 0 && p.fileLoaded < A.byteLength)).toBe(true);
+    expect((await store.status([fileA, fileB])).map((s) => s.state)).toEqual(['cached', 'cached']);
+    expect(sha(await store.read(fileA))).toBe(sha(A));
+    expect(sha(await store.read(fileB))).toBe(sha(B));
+  });
+
+  it('resumes a dropped connection with a Range request from the stored length', async () => {
+    const { store, server } = setup({ [fileA.url]: { bytes: A, dropAfter: 9_000, drops: 2 } });
+    await store.download([fileA]);
+    expect(server.log.map((r) => r.range)).toEqual([null, 'bytes=9000-', 'bytes=18000-']);
+    expect(sha(await store.read(fileA))).toBe(sha(A));
+  });
+
+  it('starts over when the server ignores Range', async () => {
+    const { store, server } = setup({ [fileA.url]: { bytes: A, dropAfter: 5_000, drops: 1, ignoreRange: true } });
+    await store.download([fileA]);
+    expect(server.log.map((r) => r.range)).toEqual([null, 'bytes=5000-']);
+    expect(sha(await store.read(fileA))).toBe(sha(A));
+  });
+
+  it('gives up after repeated drops with no progress, naming the file and keeping the bytes', async () => {
+    const { store } = setup({ [fileA.url]: { bytes: A, dropAfter: 0, drops: 100 } });
+    await expect(store.download([fileA])).rejects.toThrow(DownloadError);
+    await expect(store.download([fileA])).rejects.toThrow(/a\.onnx: download stopped at 0 of 25000 bytes/);
+  });
+
+  it('a file whose sha256 is not the manifest\'s is named and removed', async () => {
+    const wrong = bytesOf(A.byteLength, 9);
+    const { store } = setup({ [fileA.url]: { bytes: wrong } });
+    await expect(store.download([fileA])).rejects.toThrow(/a\.onnx downloaded from https:\/\/host\/m\/a\.onnx has sha256 .* the manifest expects/);
+    expect((await store.status([fileA]))[0].state).toBe('missing');
+  });
+
+  it('a server sending a longer file than the manifest says is refused', async () => {
+    const { store } = setup({ [fileB.url]: { bytes: bytesOf(B.byteLength + 10, 2) } });
+    await expect(store.download([fileB])).rejects.toThrow(ModelFileError);
+  });
+
+  it('records the sha256 on first download when the manifest has none, and verifies it later', async () => {
+    const { store, storage, records } = setup({ [fileB.url]: { bytes: B } });
+    await store.download([fileB]);
+    const rec = await records.get(fileB.url);
+    expect(rec).toMatchObject({ sha256: sha(B), shaSource: 'first-download', complete: true });
+    storage.files.get(rec!.key)![100] ^= 0xff;
+    await expect(store.read(fileB)).rejects.toThrow(/The cached b\.json is corrupt .* its first download says .* was removed/);
+    expect((await store.status([fileB]))[0].state).toBe('missing');
+  });
+
+  it('a truncated cached file is named and evicted', async () => {
+    const { store, storage, records } = setup({ [fileA.url]: { bytes: A } });
+    await store.download([fileA]);
+    const key = (await records.get(fileA.url))!.key;
+    storage.files.set(key, storage.files.get(key)!.subarray(0, 1000));
+    await expect(store.read(fileA)).rejects.toThrow('The cached a.onnx is truncated (1000 of 25000 bytes) and was removed');
+    expect(await records.get(fileA.url)).toBeUndefined();
+  });
+
+  it('cancel keeps the bytes and the next download resumes', async () => {
+    const { store, server } = setup({ [fileA.url]: { bytes: A } });
+    const abort = new AbortController();
+    await expect(store.download([fileA], {
+      signal: abort.signal,
+      onProgress: (p) => p.fileLoaded >= 10_000 && abort.abort(),
+    })).rejects.toThrow(CancelledError);
+    const [s] = await store.status([fileA]);
+    expect(s.state).toBe('partial');
+    expect(s.present).toBe(10_000);
+    await store.download([fileA]);
+    expect(server.log.at(-1)!.range).toBe('bytes=10000-');
+    expect(sha(await store.read(fileA))).toBe(sha(A));
+  });
+});
+
+describe('model store: storage quota', () => {
+  it('refuses before the first byte when the quota cannot hold the download', async () => {
+    const { store, server } = setup({ [fileA.url]: { bytes: A } }, { estimate: { usage: 5_000, quota: 20_000 } });
+    await expect(store.download([fileA])).rejects.toThrow('Not enough storage: this download needs 25.0 kB, the browser allows 15.0 kB more for this site');
+    expect(server.log).toEqual([]);
+  });
+
+  it('quota exceeded mid-download removes only that file and says so', async () => {
+    const { store } = setup({ [fileB.url]: { bytes: B }, [fileA.url]: { bytes: A } }, { quota: 30_000 });
+    await store.download([fileB]);
+    const err = await store.download([fileA]).catch((e) => e);
+    expect(err).toBeInstanceOf(StorageQuotaError);
+    expect(err.message).toMatch(/Storage is full: a\.onnx stopped after .* and was removed; other cached models are untouched/);
+    expect((await store.status([fileA, fileB])).map((s) => s.state)).toEqual(['missing', 'cached']);
+    expect(sha(await store.read(fileB))).toBe(sha(B));
+  });
+});
