@@ -161,21 +161,22 @@ def run(a, heads: dict) -> int:
 
     stage(6, 'writing preflens.json')
     params = sum(p.numel() for n, p in net.named_parameters() if not n.startswith('mlp.'))
-    sizes = {'params': params, 'modelBytes': model_bytes, 'visionWidth': cfg.vision_width,
+    sizes = {'params': params, 'modelBytes': model_bytes, 'tokenizerBytes': os.path.getsize(tok_path), 'visionWidth': cfg.vision_width,
              'visionLayers': cfg.vision_depth, 'visionHeads': cfg.vision_heads, 'textWidth': cfg.text_width,
              'textLayers': cfg.text_depth, 'textHeads': cfg.text_heads, 'vocab': cfg.vocab_size}
     sha = {'model': sha256_file(model_path), 'tokenizer': sha256_file(tok_path)}
+    files = {'model': 'model.onnx', 'tokenizer': 'tokenizer.json'}
     if data_name:
+        files['modelData'] = data_name
         data_path = os.path.join(a.out, data_name)
         sizes['modelDataBytes'] = os.path.getsize(data_path)
         sha['modelData'] = sha256_file(data_path)
     manifest = {'kind': 'vp-score', 'id': a.id, 'name': a.name, 'mean': a.mean, 'std': a.std,
                 'maxLength': MAX_LENGTH, 'imageSize': IMAGE_SIZE,
-                'files': {'model': 'model.onnx', 'tokenizer': 'tokenizer.json'}, 'sizes': sizes, 'sha256': sha}
+                'files': files, 'sizes': sizes, 'sha256': sha}
     with open(os.path.join(a.out, 'preflens.json'), 'w') as f:
         f.write(json.dumps(manifest, indent=2) + '\n')
-    print(f'done: {a.out}' + (f' (NOTE: weights in {data_name}; PrefLens does not read external data yet)'
-                              if data_name else ''))
+    print(f'done: {a.out}' + (f' (weights in {data_name}, listed as files.modelData)' if data_name else ''))
     return 0
 
 

@@ -76,9 +76,9 @@ export function buildSdFolder(spec: SdFolderSpec, dir: string, family: SdFamily)
     hiddenSize: C.HIDDEN,
     maxTokens: C.MAX_TOKENS,
     scalingFactor: C.SCALING_FACTOR,
-    tokenizer: TOKENIZER_FILE,
+    // An entry with length and hash, like the real manifest's, so the family can be downloaded.
+    tokenizer: { file: TOKENIZER_FILE, bytes: Buffer.byteLength(tokenizer), sha256: sha256(tokenizer) },
     variants,
-    sha256: { tokenizer: sha256(tokenizer) },
   };
   files.set(MANIFEST_FILE, `${JSON.stringify(manifest, null, 2)}\n`);
 

@@ -52,6 +52,7 @@ export function buildVpFolder(
     sizes: {
       params: countParams(weights),
       modelBytes: model.byteLength,
+      tokenizerBytes: Buffer.byteLength(tokenizer),
       visionWidth: config.visionWidth,
       visionLayers: config.visionLayers,
       visionHeads: config.visionHeads,

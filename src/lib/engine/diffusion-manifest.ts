@@ -1,7 +1,7 @@
 // preflens.json of a diffusion family (SD-Turbo layout): three graphs per dtype variant, one CLIP
 // tokenizer, and the numbers the pipeline needs. Validated strictly, like the VP-Score manifest.
 import { ManifestError } from './errors.ts';
-import { checkFileEntry, type FileEntry } from './file-entry.ts';
+import { checkBase, checkFileEntry, type FileEntry } from './file-entry.ts';
 import type { ManifestRules } from './manifest.ts';
 
 export const GRAPHS = ['text_encoder', 'unet', 'vae_decoder'] as const;
@@ -25,6 +25,10 @@ export interface DiffusionManifest {
   maxTokens: number;
   /** VAE scaling factor: the decoder gets latents / scalingFactor (0.18215). */
   scalingFactor: number;
+  /** Pad prompts to maxTokens with this id (SD-Turbo: 0, "!"); absent = no padding. */
+  padTokenId?: number;
+  /** Base URL the graph and tokenizer paths are relative to (else the manifest's own URL). */
+  base?: string;
   /** A file name, or an entry with length and hash (needed when the family is downloaded). */
   tokenizer: string | FileEntry;
   variants: Partial<Record<DtypeVariant, Record<GraphName, GraphFile>>>;
@@ -47,7 +51,9 @@ export function parseDiffusionManifest(text: string, source: string, rules: Mani
   };
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return fail('must be a JSON object');
   const m = raw as Record<string, unknown>;
-  for (const k of Object.keys(m)) if (![...FIELDS, 'sha256'].includes(k)) fail(`unknown field "${k}"`);
+  for (const k of Object.keys(m)) if (![...FIELDS, 'sha256', 'padTokenId', 'base'].includes(k)) fail(`unknown field "${k}"`);
+  if ('padTokenId' in m && !(Number.isInteger(m.padTokenId) && (m.padTokenId as number) >= 0)) fail('"padTokenId" must be a token id (integer ≥ 0)');
+  if ('base' in m) checkBase(m.base, fail);
   for (const k of FIELDS) if (!(k in m)) fail(`missing field "${k}"`);
   if (m.kind !== 'sd-turbo') fail(`"kind" must be "sd-turbo", found ${JSON.stringify(m.kind)}`);
   for (const k of ['id', 'name'] as const) {

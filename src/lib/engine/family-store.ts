@@ -74,7 +74,7 @@ export class FamilyStore {
   /** Reads the plan's files from the store; the store verifies each (length, sha256). */
   reader(plan: FamilyPlan): ReadFile {
     const read: ReadFile = async (name) => {
-      const href = new URL(name, plan.manifestUrl).href;
+      const href = new URL(name, plan.baseUrl).href;
       const f = plan.files.find((x) => x.url === href);
       if (!f) throw new ManifestError(`${plan.manifestUrl}: ${name} is not a file of the ${plan.variant} variant`);
       return this.store.read(f);

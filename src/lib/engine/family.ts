@@ -4,7 +4,7 @@
 import type { EpName } from './backend-choice.ts';
 import { GRAPHS, chooseVariant, parseDiffusionManifest, tokenizerEntry, type DiffusionManifest } from './diffusion-manifest.ts';
 import { ManifestError } from './errors.ts';
-import { withData, type FileEntry } from './file-entry.ts';
+import { familyBase, withData, type FileEntry } from './file-entry.ts';
 import { parseManifest, vpDtypes, vpModelEntry, vpTokenizerEntry, type VpScoreManifest } from './manifest.ts';
 import type { StoreFile } from './store/model-store.ts';
 import { chooseVpDtype } from './vp-dtype-choice.ts';
@@ -13,6 +13,8 @@ export type FamilyManifest = VpScoreManifest | DiffusionManifest;
 
 export interface FamilyPlan {
   manifestUrl: string;
+  /** What the manifest's relative paths are resolved against. */
+  baseUrl: string;
   kind: FamilyManifest['kind'];
   id: string;
   name: string;
@@ -59,21 +61,22 @@ export function planFamily(m: FamilyManifest, manifestUrl: string, ep: EpName, s
     entries.graph = GRAPHS.map((g) => m.variants[variant as 'fp32']![g]);
     entries.all = [...entries.graph.flatMap(withData), tokenizerEntry(m)];
   }
-  const files = entries.all.map((e) => storeFile(e, manifestUrl));
+  const baseUrl = familyBase(m, manifestUrl);
+  const files = entries.all.map((e) => storeFile(e, baseUrl));
   const biggest = Math.max(...entries.graph.map((e) => withData(e).reduce((n, f) => n + (f.bytes ?? 0), 0)));
   const warning = ep === 'wasm' && biggest > WASM_GRAPH_LIMIT
     ? `The largest graph is ${(biggest / 1e9).toFixed(2)} GB: WASM (4 GB, model held twice while loading) will most likely run out of memory. This family needs WebGPU${variant.includes('16') ? ' with shader-f16' : ''}.`
     : undefined;
   return {
-    manifestUrl, kind: m.kind, id: m.id, name: m.name, variant, variants, files,
+    manifestUrl, baseUrl, kind: m.kind, id: m.id, name: m.name, variant, variants, files,
     totalBytes: files.reduce((n, f) => n + f.bytes, 0),
     ...(warning ? { warning } : {}),
   };
 }
 
-export function storeFile(e: FileEntry, manifestUrl: string): StoreFile {
-  if (e.bytes === undefined) throw new ManifestError(`${manifestUrl}: "${e.file}" has no size`);
-  const f: StoreFile = { url: new URL(e.file, manifestUrl).href, name: e.file, bytes: e.bytes };
+export function storeFile(e: FileEntry, baseUrl: string): StoreFile {
+  if (e.bytes === undefined) throw new ManifestError(`${baseUrl}: "${e.file}" has no size`);
+  const f: StoreFile = { url: new URL(e.file, baseUrl).href, name: e.file.split('/').slice(-2).join('/'), bytes: e.bytes };
   if (e.sha256) f.sha256 = e.sha256;
   return f;
 }

@@ -45,6 +45,18 @@ export function checkFilePath(file: unknown, where: string, fail: Fail): string 
   return file;
 }
 
+/** `base`: an absolute URL that ends in "/" (files are resolved against it). */
+export function checkBase(base: unknown, fail: Fail): void {
+  if (typeof base !== 'string' || !/^[a-z][a-z0-9+.-]*:/i.test(base)) fail('"base" must be an absolute URL');
+  checkFilePath(base, 'base', fail);
+  if (!(base as string).endsWith('/')) fail('"base" must end with "/"');
+}
+
+/** Where a family's relative paths point: its `base`, else the manifest's own URL. */
+export function familyBase(m: { base?: string }, manifestUrl: string): string {
+  return m.base ? new URL(m.base, manifestUrl).href : manifestUrl;
+}
+
 export function checkFileEntry(f: unknown, where: string, fail: Fail, requireBytes = false): FileEntry {
   if (typeof f !== 'object' || f === null || Array.isArray(f)) return fail(`"${where}" is missing`);
   const g = f as Record<string, unknown>;

@@ -67,7 +67,7 @@ export class SdGenerator {
   static async load(folder: DiffusionFolder, ep: EpName): Promise<SdGenerator> {
     const { manifest: m, graphs, origin } = folder;
     const files = m.variants[folder.variant]!;
-    const tokenizer = new ClipPromptTokenizer(folder.tokenizerJson, m.maxTokens);
+    const tokenizer = new ClipPromptTokenizer(folder.tokenizerJson, m.maxTokens, m.padTokenId);
     const opened: InferenceSession[] = [];
     try {
       const open = async (g: GraphName, gpuOutputs: string[] = []) => {

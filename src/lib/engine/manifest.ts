@@ -1,7 +1,7 @@
 // preflens.json: what a VP-Score model folder promises. Validated strictly: an unknown field or a
 // wrong type is an error naming the field, so a typo never silently falls back to a default.
 import { ManifestError } from './errors.ts';
-import { checkFileEntry, checkFilePath, type FileEntry } from './file-entry.ts';
+import { checkBase, checkFileEntry, checkFilePath, type FileEntry } from './file-entry.ts';
 
 export const VP_DTYPES = ['fp32', 'fp16', 'q8', 'q4', 'q4f16'] as const;
 export type VpDtype = (typeof VP_DTYPES)[number];
@@ -30,6 +30,8 @@ export interface VpScoreManifest {
    */
   sizes?: Record<string, number>;
   sha256?: Record<string, string>;
+  /** Base URL the files are relative to (else the manifest's own URL). */
+  base?: string;
 }
 
 export const MANIFEST_FILE = 'preflens.json';
@@ -37,7 +39,7 @@ export const VP_MAX_LENGTH = 35;
 export const VP_IMAGE_SIZE = 224;
 
 const REQUIRED = ['kind', 'id', 'name', 'mean', 'std', 'maxLength', 'imageSize', 'files'] as const;
-const OPTIONAL = ['sizes', 'sha256', 'dtype', 'variants'] as const;
+const OPTIONAL = ['sizes', 'sha256', 'dtype', 'variants', 'base'] as const;
 
 /** `remote`: the family is downloaded, so every file's length must be known (progress, quota). */
 export interface ManifestRules {
@@ -81,6 +83,7 @@ export function validateManifest(raw: unknown, source = MANIFEST_FILE, rules: Ma
   for (const k of ['sizes', 'sha256', 'variants'] as const) {
     if (k in m && (typeof m[k] !== 'object' || m[k] === null || Array.isArray(m[k]))) fail(`"${k}" must be an object`);
   }
+  if ('base' in m) checkBase(m.base, fail);
   if ('dtype' in m && !(VP_DTYPES as readonly unknown[]).includes(m.dtype)) fail(`"dtype" must be one of ${VP_DTYPES.join(', ')}`);
   const manifest = m as unknown as VpScoreManifest;
   for (const [v, f] of Object.entries(manifest.variants ?? {})) {

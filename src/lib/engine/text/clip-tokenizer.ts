@@ -1,7 +1,9 @@
 // The diffusion text encoder's tokenizer: CLIP byte-level BPE, read from the family's tokenizer.json
 // by @huggingface/tokenizers. Framing: <|startoftext|> + up to maxTokens-2 tokens + <|endoftext|>,
-// NOT padded to 77: the SD-Turbo onnxruntime-web export takes a dynamic length and its authors
-// report worse images when padding (shared/DESIGN.md). The text encoder wants int32 ids.
+// then padded to maxTokens with `padId` when the family asks for it: SD-Turbo was trained on 77
+// tokens padded with "!" (id 0, SD 2.x's tokenizer config), which diffusers and the public
+// onnxruntime-web demo both feed. (The demo's "77 gives a bad image" remark is about fixing the
+// sequence dimension in freeDimensionOverrides, not about padding.) The encoder wants int32 ids.
 import { Tokenizer } from '@huggingface/tokenizers';
 import { EmptyPromptError, ModelFileError } from '../errors.ts';
 
@@ -19,7 +21,7 @@ export class ClipPromptTokenizer {
   readonly #bos: number;
   readonly #eos: number;
 
-  constructor(tokenizerJson: unknown, readonly maxLength = 77) {
+  constructor(tokenizerJson: unknown, readonly maxLength = 77, readonly padId?: number) {
     try {
       this.#tok = new Tokenizer(tokenizerJson as object, {});
     } catch (e) {
@@ -39,8 +41,10 @@ export class ClipPromptTokenizer {
     const ids = this.#tok.encode(prompt, { add_special_tokens: false }).ids;
     const room = this.maxLength - 2;
     const kept = ids.slice(0, room);
+    const framed = [this.#bos, ...kept, this.#eos];
+    const pad = this.padId === undefined ? [] : new Array<number>(this.maxLength - framed.length).fill(this.padId);
     return {
-      inputIds: Int32Array.from([this.#bos, ...kept, this.#eos]),
+      inputIds: Int32Array.from([...framed, ...pad]),
       tokenCount: ids.length,
       maxTokens: room,
       truncated: ids.length > room,
