@@ -74,6 +74,8 @@ export class Engine {
   #watching = false;
   #abort: AbortController | null = null;
   #families: FamilyStore | null | undefined;
+  /** Downloads have their own cancel: a download may run while the user generates. */
+  #download: AbortController | null = null;
 
   /** `store`: the model store to use (tests); by default OPFS + IndexedDB when the browser has them. */
   constructor(opts: { store?: ModelStore | null } = {}) {
@@ -154,14 +156,20 @@ export class Engine {
     return this.#familyStore().status(manifestUrl, this.#device(), opts.variant);
   }
 
-  /** Download what is missing (resuming partial files); cancel() stops it and keeps the bytes. */
+  /** Download what is missing (resuming partial files); cancelDownload() stops it and keeps the bytes. */
   async downloadFamily(manifestUrl: string, opts: { variant?: string } = {}, onProgress?: (p: DownloadProgress) => void): Promise<FamilyStatus> {
-    const abort = this.#newRun();
+    this.#download?.abort();
+    const abort = new AbortController();
+    this.#download = abort;
     try {
       return await this.#familyStore().download(manifestUrl, this.#device(), opts.variant, { signal: abort.signal, onProgress });
     } finally {
-      if (this.#abort === abort) this.#abort = null;
+      if (this.#download === abort) this.#download = null;
     }
+  }
+
+  cancelDownload(): void {
+    this.#download?.abort();
   }
 
   deleteFamily(manifestUrl: string): Promise<void> {

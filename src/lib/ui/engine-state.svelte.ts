@@ -6,12 +6,31 @@ import type { BackendPreference } from '../engine/backend-choice.ts';
 export const BUILTIN_MODEL_URL = () => new URL('models/vp-tiny/', document.baseURI).href;
 export const BUILTIN_DIFFUSION_URL = () => new URL('models/sd-tiny/', document.baseURI).href;
 
+/** Which downloaded families the user chose (manifest URLs), kept across visits. */
+interface Chosen {
+  scorer?: string;
+  generator?: string;
+}
+const CHOSEN_KEY = 'preflens.chosen-models';
+function loadChosen(): Chosen {
+  try {
+    return JSON.parse(localStorage.getItem(CHOSEN_KEY) ?? '{}') as Chosen;
+  } catch {
+    return {};
+  }
+}
+function saveChosen(c: Chosen): void {
+  localStorage.setItem(CHOSEN_KEY, JSON.stringify(c));
+}
+
 export class EngineState {
   client: EngineClient | null = null;
   info = $state<EngineInfo | null>(null);
   model = $state<LoadedModel | null>(null);
   /** Where the loaded model came from, as the user chose it: "built-in" or "folder <name>". */
   modelSource = $state('');
+  /** Manifest URLs of the downloaded families in use (undefined: built-in or a folder). */
+  chosen = $state<Chosen>({});
   status = $state<'starting' | 'loading-model' | 'ready' | 'failed'>('starting');
   error = $state<Error | null>(null);
   backend = $state<BackendPreference>('auto');
@@ -35,8 +54,15 @@ export class EngineState {
     this.client = client;
     try {
       this.info = await client.init({ backend });
-      await this.#load('built-in', () => client.loadScorer({ kind: 'url', baseUrl: BUILTIN_MODEL_URL() }));
-      await this.loadBuiltinGenerator();
+      // The families chosen on an earlier visit, from the store (no request); built-in otherwise or
+      // when a stored family no longer loads (its error is shown).
+      const chosen = loadChosen();
+      if (chosen.scorer) await this.useFamily('vp-score', chosen.scorer);
+      const storeError = this.model ? null : this.error;
+      if (!this.model) await this.#load('built-in', () => client.loadScorer({ kind: 'url', baseUrl: BUILTIN_MODEL_URL() }));
+      if (storeError) this.error = storeError;
+      if (chosen.generator) await this.useFamily('sd-turbo', chosen.generator);
+      if (!this.generator) await this.loadBuiltinGenerator();
     } catch (e) {
       this.fail(e);
     }
@@ -48,9 +74,38 @@ export class EngineState {
     try {
       this.generator = await client.loadGenerator({ kind: 'url', baseUrl: BUILTIN_DIFFUSION_URL() }, { variant: this.variant });
       this.generatorError = null;
+      this.#choose({ generator: undefined });
     } catch (e) {
       this.generatorError = e as Error;
     }
+  }
+
+  /** Use a downloaded family (read from the store); the choice is kept for the next visit. */
+  async useFamily(kind: 'vp-score' | 'sd-turbo', manifestUrl: string): Promise<boolean> {
+    const client = this.client;
+    if (!client) return false;
+    const source = { kind: 'store' as const, manifestUrl };
+    if (kind === 'vp-score') {
+      await this.#load(`downloaded ${manifestUrl}`, () => client.loadScorer(source));
+      const ok = this.modelSource === `downloaded ${manifestUrl}` && !this.error;
+      this.#choose({ scorer: ok ? manifestUrl : undefined });
+      return ok;
+    }
+    try {
+      this.generator = await client.loadGenerator(source, { variant: this.variant });
+      this.generatorError = null;
+      this.#choose({ generator: manifestUrl });
+      return true;
+    } catch (e) {
+      this.generatorError = e as Error;
+      this.#choose({ generator: undefined });
+      return false;
+    }
+  }
+
+  #choose(c: Chosen): void {
+    this.chosen = { ...loadChosen(), ...c };
+    saveChosen(this.chosen);
   }
 
   /** The engine moved to another backend mid-run (a lost GPU device): show it in the header. */
@@ -65,11 +120,14 @@ export class EngineState {
     // Only the folder's top-level files matter (preflens.json names the model and tokenizer).
     const top = files.filter((f) => f.webkitRelativePath.split('/').length <= 2);
     await this.#load(`folder ${folderName}`, () => client.loadScorer({ kind: 'files', folderName, files: top }));
+    if (this.modelSource === `folder ${folderName}`) this.#choose({ scorer: undefined });
   }
 
   async loadBuiltin(): Promise<void> {
     const client = this.client;
-    if (client) await this.#load('built-in', () => client.loadScorer({ kind: 'url', baseUrl: BUILTIN_MODEL_URL() }));
+    if (!client) return;
+    await this.#load('built-in', () => client.loadScorer({ kind: 'url', baseUrl: BUILTIN_MODEL_URL() }));
+    if (this.modelSource === 'built-in') this.#choose({ scorer: undefined });
   }
 
   async #load(source: string, load: () => Promise<LoadedModel>): Promise<void> {

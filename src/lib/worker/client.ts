@@ -6,7 +6,8 @@
 // same models loaded again, and a generate run resumed at the first candidate not yet made.
 import * as Comlink from 'comlink';
 import type {
-  Engine, EngineInfo, GenerateReport, InitOptions, LoadedGenerator, LoadedModel, ModelSource, ScoreRequest,
+  DownloadProgress, Engine, EngineInfo, FamilyStatus, GenerateReport, InitOptions, LoadedGenerator, LoadedModel, ModelSource,
+  ScoreRequest, StorageInfo,
 } from '../engine/engine.ts';
 import type { PromptInfo, ScoreEvent, ScoreReport } from '../engine/scorer.ts';
 import type { Candidate, GenerateEvent, GenerateOptions, PromptTokens } from '../engine/generate-run.ts';
@@ -15,6 +16,7 @@ import { DeviceLostError, rebuildError } from '../engine/errors.ts';
 
 export type { EngineInfo, LoadedModel, ScoreEvent, ScoreReport, PromptInfo };
 export type { Candidate, GenerateEvent, GenerateOptions, GenerateReport, LoadedGenerator, PromptTokens, DtypeVariant };
+export type { DownloadProgress, FamilyStatus, StorageInfo, ModelSource };
 
 type Remote = Comlink.Remote<Engine>;
 type UiSource = Exclude<ModelSource, { kind: 'reader' }>;
@@ -48,6 +50,26 @@ export class EngineClient {
     const loaded = await call(() => this.#remote.loadGenerator(source, opts));
     this.#setup.generator = [source, opts];
     return loaded;
+  }
+
+  inspectFamily(manifestUrl: string, opts: { variant?: string } = {}): Promise<FamilyStatus> {
+    return call(() => this.#remote.inspectFamily(manifestUrl, opts));
+  }
+
+  downloadFamily(manifestUrl: string, opts: { variant?: string }, onProgress: (p: DownloadProgress) => void): Promise<FamilyStatus> {
+    return call(() => this.#remote.downloadFamily(manifestUrl, opts, Comlink.proxy(onProgress)));
+  }
+
+  cancelDownload(): Promise<void> {
+    return call(() => this.#remote.cancelDownload());
+  }
+
+  deleteFamily(manifestUrl: string): Promise<void> {
+    return call(() => this.#remote.deleteFamily(manifestUrl));
+  }
+
+  storageInfo(): Promise<StorageInfo> {
+    return call(() => this.#remote.storageInfo());
   }
 
   promptInfo(prompt: string): Promise<PromptInfo> {

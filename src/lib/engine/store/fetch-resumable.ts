@@ -52,6 +52,9 @@ export async function fetchResumable(t: FetchTarget, storage: FileStorage, key: 
       lastError = `HTTP ${res.status}`;
       continue;
     }
+    if (res.status === 416) {
+      throw new ModelFileError(`${t.name}: the server has only ${have} bytes, the manifest says ${t.bytes} — truncated on the server, or a wrong manifest`);
+    }
     if (!res.ok) throw new DownloadError(`${t.name}: ${t.url} answered HTTP ${res.status} ${res.statusText}`.trim());
     if ((res.headers.get('content-type') ?? '').includes('text/html')) {
       throw new ModelFileError(`${t.name}: ${t.url} sent an HTML page, not the model file (wrong URL?)`);

@@ -1,0 +1,125 @@
+// The Models view's state: which families are listed (the real SD-Turbo manifest the app ships,
+// ones the user added by URL, and ?family= links), what the worker says about each (variant for
+// this device, files on disk), the running download's progress, and storage use.
+import type { DownloadProgress, FamilyStatus, StorageInfo } from '../worker/client.ts';
+import type { EngineState } from './engine-state.svelte.ts';
+
+const ADDED_KEY = 'preflens.added-families';
+
+export const SHIPPED_FAMILIES = () => [new URL('manifests/sd-turbo.json', document.baseURI).href];
+
+function loadAdded(): string[] {
+  try {
+    const v = JSON.parse(localStorage.getItem(ADDED_KEY) ?? '[]');
+    return Array.isArray(v) ? v.filter((x) => typeof x === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
+export class FamiliesState {
+  urls = $state<string[]>([]);
+  added = $state<string[]>(loadAdded());
+  status = $state<Record<string, FamilyStatus>>({});
+  errors = $state<Record<string, Error>>({});
+  downloading = $state<string | null>(null);
+  progress = $state<DownloadProgress | null>(null);
+  storage = $state<StorageInfo | null>(null);
+
+  constructor(private engine: EngineState, linked: string[] = []) {
+    this.urls = [...new Set([...SHIPPED_FAMILIES(), ...this.added, ...linked.map((u) => new URL(u, document.baseURI).href)])];
+  }
+
+  async refreshAll(): Promise<void> {
+    await Promise.all(this.urls.map((u) => this.refresh(u)));
+    await this.refreshStorage();
+  }
+
+  async refresh(url: string): Promise<void> {
+    const client = this.engine.client;
+    if (!client) return;
+    try {
+      this.status[url] = await client.inspectFamily(url);
+      delete this.errors[url];
+    } catch (e) {
+      delete this.status[url];
+      this.errors[url] = e as Error;
+    }
+  }
+
+  async refreshStorage(): Promise<void> {
+    this.storage = (await this.engine.client?.storageInfo().catch(() => null)) ?? null;
+  }
+
+  /** Add a family by the URL of its manifest (a VP-Score export's preflens.json, or an SD-Turbo one). */
+  async add(raw: string): Promise<void> {
+    const url = new URL(raw.trim(), document.baseURI).href;
+    if (!this.urls.includes(url)) this.urls = [...this.urls, url];
+    await this.refresh(url);
+    if (this.status[url] && !this.added.includes(url)) {
+      this.added = [...this.added, url];
+      localStorage.setItem(ADDED_KEY, JSON.stringify(this.added));
+    }
+  }
+
+  remove(url: string): void {
+    this.urls = this.urls.filter((u) => u !== url);
+    this.added = this.added.filter((u) => u !== url);
+    localStorage.setItem(ADDED_KEY, JSON.stringify(this.added));
+    delete this.status[url];
+    delete this.errors[url];
+  }
+
+  async download(url: string): Promise<void> {
+    const client = this.engine.client;
+    if (!client || this.downloading) return;
+    this.downloading = url;
+    this.progress = null;
+    delete this.errors[url];
+    try {
+      this.status[url] = await client.downloadFamily(url, {}, (p) => (this.progress = p));
+    } catch (e) {
+      // Cancelled or failed: the bytes already stored stay (a later Download resumes).
+      if ((e as Error).name !== 'CancelledError') this.errors[url] = e as Error;
+      await this.refresh(url).catch(() => undefined);
+      if ((e as Error).name !== 'CancelledError' && !this.errors[url]) this.errors[url] = e as Error;
+    } finally {
+      this.downloading = null;
+      this.progress = null;
+      await this.refreshStorage();
+    }
+  }
+
+  cancel(): Promise<void> | undefined {
+    return this.engine.client?.cancelDownload();
+  }
+
+  async delete(url: string): Promise<void> {
+    const client = this.engine.client;
+    if (!client) return;
+    const kind = this.status[url]?.kind;
+    const inUse = kind === 'vp-score' ? this.engine.chosen.scorer === url : this.engine.chosen.generator === url;
+    try {
+      await client.deleteFamily(url);
+      if (inUse && kind === 'vp-score') await this.engine.loadBuiltin();
+      else if (inUse) await this.engine.loadBuiltinGenerator();
+    } catch (e) {
+      this.errors[url] = e as Error;
+    }
+    await this.refresh(url);
+    await this.refreshStorage();
+  }
+
+  async use(url: string): Promise<void> {
+    const s = this.status[url];
+    if (!s) return;
+    const ok = await this.engine.useFamily(s.kind, url);
+    if (!ok) {
+      const err = s.kind === 'vp-score' ? this.engine.error : this.engine.generatorError;
+      if (err) this.errors[url] = err;
+      // A corrupt file was evicted while loading: show the family as it now is on disk.
+      await this.refresh(url);
+      if (err) this.errors[url] = err;
+    }
+  }
+}
