@@ -6,6 +6,7 @@
 //   /slow/…       throttled (~500 kB/s) so a test can act mid-download
 //   /truncated/…  .onnx files end half-way (shorter than the manifest says)
 //   /wronghash/…  .onnx files have the right length but different bytes
+//   /huge/…       the VP-Score manifest claims a 50 GB model (more than any test profile's quota)
 import { readFileSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { join, normalize } from 'node:path';
@@ -43,6 +44,11 @@ export async function startModelServer(): Promise<ModelServer> {
       return void res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found');
     }
     const onnx = rel.endsWith('.onnx');
+    if (mode === 'huge' && rel.endsWith('preflens.json')) {
+      const m = JSON.parse(body.toString('utf8'));
+      if (m.sizes) m.sizes.modelBytes = 50e9;
+      body = Buffer.from(JSON.stringify(m));
+    }
     if (onnx && mode === 'truncated') body = body.subarray(0, body.length >> 1);
     if (onnx && mode === 'wronghash') body = Buffer.from(body.map((b, i) => (i === body.length >> 1 ? b ^ 0xff : b)));
     const start = range ? Number(/bytes=(\d+)-/.exec(range)?.[1] ?? 0) : 0;

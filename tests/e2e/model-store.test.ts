@@ -2,6 +2,7 @@
 // another origin (tests/e2e/model-server.ts): download with progress into OPFS, a dropped connection
 // resumed with Range, use, reload, generate and score with zero requests, offline reload; a
 // truncated, a wrong-hash and a corrupted cached file each named; the storage quota hit mid-download.
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
 import type { PreviewServer } from 'vite';
@@ -108,9 +109,96 @@ describe.each([
       await page.locator(`[data-testid="generator"][data-origin="${sd}"]`).waitFor({ state: 'attached', timeout: 60_000 });
       await page.getByTestId('model').getByText(`from downloaded ${vp}`).waitFor({ timeout: 60_000 });
       await generateTwo(page);
+      await scoreTwo(page);
     } finally {
       await b.context.setOffline(false);
     }
     expect(models.log.length).toBe(served);
+  });
+});
+
+describe('bad files and a full disk (WASM)', () => {
+  let b: Browser;
+  beforeAll(async () => {
+    b = await launch(false);
+  });
+  afterAll(async () => {
+    await b?.close();
+  });
+
+  const errorOf = (page: Page, url: string) => card(page, url).getByTestId('error');
+
+  it('names a file the server truncated and one with the wrong hash, and keeps neither', async () => {
+    const { page } = b;
+    const truncated = manifest('truncated', 'vp-tiny');
+    const wrong = manifest('wronghash', 'sd-tiny');
+    await openModels(page, 'wasm', [truncated, wrong]);
+    await card(page, truncated).getByTestId('family-download').click();
+    await expect.poll(() => errorOf(page, truncated).textContent(), { timeout: 60_000 })
+      .toMatch(/model\.onnx: the server has only 786028 bytes, the manifest says 1572056/);
+    await card(page, wrong).getByTestId('family-download').click();
+    await expect.poll(() => errorOf(page, wrong).textContent(), { timeout: 60_000 })
+      .toMatch(/text_encoder\.onnx downloaded from .*\/wronghash\/sd-tiny\/text_encoder\.onnx has sha256 [0-9a-f]{12}…, the manifest expects [0-9a-f]{12}…/);
+    expect(await card(page, wrong).getByTestId('family-file').first().getAttribute('data-state')).toBe('missing');
+  });
+
+  it('evicts and names a cached file that was damaged on disk, and falls back to the built-in model', async () => {
+    const { page } = b;
+    const vp = manifest('ok', 'vp-tiny');
+    await openModels(page, 'wasm', [vp]);
+    await card(page, vp).getByTestId('family-download').click();
+    await waitState(card(page, vp), 'cached');
+    await card(page, vp).getByTestId('family-use').click();
+    await page.getByTestId('model').getByText(`from downloaded ${vp}`).waitFor({ timeout: 60_000 });
+    // Cut the stored model.onnx short, as a crash or a disk problem would.
+    const key = createHash('sha256').update(`${models.url}/ok/vp-tiny/model.onnx`).digest('hex').slice(0, 40);
+    await page.evaluate(async (k) => {
+      const dir = await (await navigator.storage.getDirectory()).getDirectoryHandle('preflens-models');
+      const w = await (await dir.getFileHandle(k)).createWritable({ keepExistingData: true });
+      await w.truncate(1000);
+      await w.close();
+    }, key);
+    await openModels(page, 'wasm', [vp]);
+    await page.getByTestId('model').getByText('from built-in').waitFor({ timeout: 60_000 });
+    expect(await page.getByTestId('model-panel').getByTestId('error').textContent())
+      .toMatch(/The cached model\.onnx is truncated \(1000 of 1572056 bytes\) and was removed: download it again/);
+    await waitState(card(page, vp), 'partial');
+    expect(await card(page, vp).getByTestId('family-file').evaluateAll((els) => els.map((e) => e.getAttribute('data-state'))))
+      .toEqual(['missing', 'cached']);
+  });
+
+  it('refuses a download the quota cannot hold, and one that fills it mid-file leaves the other family intact', async () => {
+    const { page } = b;
+    const vp = manifest('ok', 'vp-tiny');
+    const sd = manifest('slow', 'sd-tiny');
+    const huge = manifest('huge', 'vp-tiny');
+    await openModels(page, 'wasm', [vp, sd, huge]);
+    await card(page, vp).getByTestId('family-download').click();
+    await waitState(card(page, vp), 'cached');
+
+    // Checked before the first byte against navigator.storage.estimate() (the profile's real quota).
+    const served = models.log.length;
+    await card(page, huge).getByTestId('family-download').click();
+    await expect.poll(() => errorOf(page, huge).textContent(), { timeout: 30_000 })
+      .toMatch(/Not enough storage: this download needs 50\.00 GB, the browser allows [\d.]+ GB more for this site/);
+    expect(models.log.slice(served).filter((r) => r.path.endsWith('.onnx'))).toEqual([]);
+
+    // Full mid-file: Chromium's quota override (DevTools protocol) makes OPFS writes fail as a full
+    // disk does. (It does not change what estimate() reports, hence the 50 GB manifest above.)
+    const cdp = await b.context.newCDPSession(page);
+    const origin = new URL(app.url).origin;
+    const usage = () => page.evaluate(async () => (await navigator.storage.estimate()).usage ?? 0);
+    try {
+      await card(page, sd).getByTestId('family-download').click();
+      await card(page, sd).getByTestId('download-progress').getByText(/ kB of /).waitFor({ timeout: 30_000 });
+      await cdp.send('Storage.overrideQuotaForOrigin', { origin, quotaSize: (await usage()) + 50_000 });
+      await expect.poll(() => errorOf(page, sd).textContent(), { timeout: 60_000 })
+        .toMatch(/Storage is full: .*\.onnx stopped after .* and was removed; other cached models are untouched/);
+    } finally {
+      await cdp.send('Storage.overrideQuotaForOrigin', { origin });
+    }
+    await card(page, vp).getByTestId('family-use').click();
+    await page.getByTestId('model').getByText(`from downloaded ${vp}`).waitFor({ timeout: 60_000 });
+    expect(await card(page, vp).getAttribute('data-state')).toBe('cached');
   });
 });

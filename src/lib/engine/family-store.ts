@@ -56,8 +56,10 @@ export class FamilyStore {
   async download(url: string, d: Device, variant: string | undefined, o: { signal?: AbortSignal; onProgress?: (p: DownloadProgress) => void }): Promise<FamilyStatus> {
     const { manifest, bytes, stored } = await this.manifest(url);
     const plan = planFamily(manifest, url, d.ep, d.shaderF16, variant);
-    if (!stored) await this.store.saveDocument(url, bytes);
     await this.store.download(plan.files, o);
+    // Kept once the files are: a cached family then opens offline. (Saved after, so a download
+    // the quota refuses leaves nothing behind.)
+    if (!stored) await this.store.saveDocument(url, bytes);
     return this.status(url, d, variant);
   }
 

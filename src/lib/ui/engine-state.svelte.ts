@@ -31,6 +31,8 @@ export class EngineState {
   modelSource = $state('');
   /** Manifest URLs of the downloaded families in use (undefined: built-in or a folder). */
   chosen = $state<Chosen>({});
+  /** Bumped after each load from the store: a file that failed verification was evicted meanwhile. */
+  storeVersion = $state(0);
   status = $state<'starting' | 'loading-model' | 'ready' | 'failed'>('starting');
   error = $state<Error | null>(null);
   backend = $state<BackendPreference>('auto');
@@ -85,6 +87,15 @@ export class EngineState {
     const client = this.client;
     if (!client) return false;
     const source = { kind: 'store' as const, manifestUrl };
+    try {
+      return await this.#useFamily(client, kind, source);
+    } finally {
+      this.storeVersion++;
+    }
+  }
+
+  async #useFamily(client: EngineClient, kind: 'vp-score' | 'sd-turbo', source: { kind: 'store'; manifestUrl: string }): Promise<boolean> {
+    const { manifestUrl } = source;
     if (kind === 'vp-score') {
       await this.#load(`downloaded ${manifestUrl}`, () => client.loadScorer(source));
       const ok = this.modelSource === `downloaded ${manifestUrl}` && !this.error;
