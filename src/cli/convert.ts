@@ -1,20 +1,22 @@
-// `preflens convert --model DIR --to fp16,q8,q4,q4f16 --out DIR [--check IMAGE...] [--json]`
-// Writes one folder per variant (OUT/<id>-<variant>/: model, tokenizer copy, preflens.json) and
-// prints, per variant, its size, the ratio to float32, and its agreement with float32 on a check set
+// `preflens convert --model DIR --to fp16,q8,q4,q4f16 [--out DIR] [--check IMAGE...] [--json]`
+// With --out, writes one folder per variant (OUT/<id>-<variant>/: model, tokenizer copy,
+// preflens.json); without it, adds model.<variant>.onnx to DIR and lists it under `variants` in
+// DIR/preflens.json (one folder to host for every backend). Prints, per variant, its size, the ratio to float32, and its agreement with float32 on a check set
 // (the given images, or synthetic ones) × fixed prompts: Spearman ρ and max |Δscore|.
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CHECK_PROMPTS, compareOnCheckSet, scoreCheckSet, syntheticImages } from '../lib/engine/convert/check-set.ts';
 import { isVariant, VARIANTS, type Variant } from '../lib/engine/convert/convert-model.ts';
-import { convertFolder } from '../lib/engine/convert/variant-folder.ts';
+import { addVariant, convertFolder } from '../lib/engine/convert/variant-folder.ts';
+import { MANIFEST_FILE } from '../lib/engine/manifest.ts';
 import { Engine } from '../lib/engine/engine.ts';
 import { ModelFileError } from '../lib/engine/errors.ts';
 import { decodeImage } from '../lib/engine/image/decode.ts';
 import { readModelFolder } from '../lib/engine/model-folder.ts';
 import type { Sink } from './main.ts';
 
-export const CONVERT_USAGE = 'usage: preflens convert --model DIR --to fp16,q8,q4,q4f16 --out DIR [--threads N] [--json] [--check IMAGE...]';
+export const CONVERT_USAGE = 'usage: preflens convert --model DIR --to fp16,q8,q4,q4f16 [--out DIR] [--threads N] [--json] [--check IMAGE...]';
 
 export async function convertCommand(argv: string[], out: Sink, err: Sink): Promise<number> {
   let args;
@@ -40,7 +42,7 @@ export async function convertCommand(argv: string[], out: Sink, err: Sink): Prom
   const checkFiles = [...(args.values.check ?? []), ...args.positionals];
   const variants = to!.split(',').map((s) => s.trim()).filter(Boolean);
   const unknown = variants.filter((v) => !isVariant(v));
-  if (!model || !outDir || !variants.length || unknown.length) {
+  if (!model || !variants.length || unknown.length) {
     err.write(`${unknown.length ? `unknown variant ${unknown.join(', ')} (known: ${VARIANTS.join(', ')})\n` : ''}${CONVERT_USAGE}\n`);
     return 2;
   }
@@ -61,11 +63,21 @@ export async function convertCommand(argv: string[], out: Sink, err: Sink): Prom
     for (const variant of variants as Variant[]) converted.push(await convertFolder({ ...ref, tokenizerBytes }, variant));
     const refScores = await scoreCheckSet(ref, 'wasm', CHECK_PROMPTS, images);
     const rows = [];
+    let manifest = ref.manifest;
     for (const v of converted) {
       const { variant } = v;
-      const target = join(resolve(outDir), v.manifest.id);
-      await mkdir(target, { recursive: true });
-      for (const [name, bytes] of Object.entries(v.files)) await writeFile(join(target, name), bytes);
+      let target: string;
+      if (outDir) {
+        target = join(resolve(outDir), v.manifest.id);
+        await mkdir(target, { recursive: true });
+        for (const [name, bytes] of Object.entries(v.files)) await writeFile(join(target, name), bytes);
+      } else {
+        const added = await addVariant(manifest, v);
+        manifest = added.manifest;
+        target = join(dir, added.file);
+        await writeFile(target, v.modelBytes);
+        await writeFile(join(dir, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
+      }
       const a = await compareOnCheckSet(ref, { ...ref, manifest: v.manifest, modelBytes: v.modelBytes }, 'wasm', CHECK_PROMPTS, images, refScores);
       const row = {
         variant, id: v.manifest.id, dir: target, bytes: v.modelBytes.byteLength,

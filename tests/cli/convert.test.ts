@@ -1,10 +1,12 @@
 // `preflens convert` through main(): writes a loadable variant folder and prints size and agreement.
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.ts';
 import { parseManifest } from '../../src/lib/engine/manifest.ts';
+import { planFamily } from '../../src/lib/engine/family.ts';
 import { MODEL_DIRS } from '../engine/model-dirs.ts';
 
 function capture() {
@@ -28,6 +30,23 @@ describe('preflens convert', () => {
     const m = parseManifest(readFileSync(join(out, 'vp-tiny-q8', 'preflens.json'), 'utf8'));
     expect(m.sizes?.modelBytes).toBe(v.bytes);
     expect(readFileSync(join(out, 'vp-tiny-q8', 'model.onnx')).byteLength).toBe(v.bytes);
+  });
+
+  it('without --out, adds model.<variant>.onnx to the folder and lists it under variants', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'preflens-convert-inplace-'));
+    cpSync(MODEL_DIRS.tiny, dir, { recursive: true });
+    const [o, e] = [capture(), capture()];
+    expect(await main(['convert', '--model', dir, '--to', 'q8,fp16', '--json'], o, e)).toBe(0);
+    const m = parseManifest(readFileSync(join(dir, 'preflens.json'), 'utf8'), 'preflens.json', { remote: true });
+    expect(Object.keys(m.variants ?? {})).toEqual(['q8', 'fp16']);
+    for (const v of ['q8', 'fp16'] as const) {
+      const bytes = readFileSync(join(dir, `model.${v}.onnx`));
+      expect(m.variants![v]).toEqual({ file: `model.${v}.onnx`, bytes: bytes.byteLength, sha256: createHash('sha256').update(bytes).digest('hex') });
+    }
+    // The fp32 model is untouched and still the base file; the app picks q8 on WASM.
+    expect(m.files.model).toBe('model.onnx');
+    expect(readFileSync(join(dir, 'model.onnx')).equals(readFileSync(join(MODEL_DIRS.tiny, 'model.onnx')))).toBe(true);
+    expect(planFamily(m, 'https://h/vp/preflens.json', 'wasm', false).variant).toBe('q8');
   });
 
   it('refuses an unknown variant (exit 2) and a wrong-contract model (exit 1, says why)', async () => {

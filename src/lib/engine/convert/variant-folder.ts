@@ -22,12 +22,14 @@ export interface VariantFolder {
 
 export async function convertFolder(src: SourceFolder, variant: Variant): Promise<VariantFolder> {
   const modelBytes = convertModel(src.modelBytes, variant, `${src.origin}/${src.manifest.files.model}`);
-  const m = src.manifest;
+  // The folder holds one model: the source's other variants do not come along.
+  const { variants: _others, ...m } = src.manifest;
   const manifest = validateManifest(
     {
       ...m,
       id: `${m.id}-${variant}`,
       name: `${m.name} (${variant})`,
+      dtype: variant,
       sizes: { ...m.sizes, modelBytes: modelBytes.byteLength },
       sha256: { ...m.sha256, model: await sha256Hex(modelBytes) },
     },
@@ -43,4 +45,16 @@ export async function convertFolder(src: SourceFolder, variant: Variant): Promis
       [MANIFEST_FILE]: new TextEncoder().encode(`${JSON.stringify(manifest, null, 2)}\n`),
     },
   };
+}
+
+/**
+ * The same variant added to the source folder instead: `model.<variant>.onnx` next to the fp32
+ * model, listed under `variants` in its preflens.json, so one hosted folder serves every backend
+ * (the app downloads only the variant the device runs).
+ */
+export async function addVariant(manifest: VpScoreManifest, v: VariantFolder): Promise<{ manifest: VpScoreManifest; file: string }> {
+  const file = `model.${v.variant}.onnx`;
+  const entry = { file, bytes: v.modelBytes.byteLength, sha256: await sha256Hex(v.modelBytes) };
+  const next = validateManifest({ ...manifest, variants: { ...manifest.variants, [v.variant]: entry } }, MANIFEST_FILE);
+  return { manifest: next, file };
 }
