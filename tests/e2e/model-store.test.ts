@@ -194,6 +194,10 @@ describe('bad files and a full disk (WASM)', () => {
       await cdp.send('Storage.overrideQuotaForOrigin', { origin, quotaSize: (await usage()) + 50_000 });
       await expect.poll(() => errorOf(page, sd).textContent(), { timeout: 60_000 })
         .toMatch(/Storage is full: .*\.onnx stopped after .* and was removed; other cached models are untouched/);
+      // With storage still full, the family can run from its host for this visit.
+      await card(page, sd).getByTestId('family-use-unkept').click();
+      await page.locator(`[data-testid="generator"][data-origin="${sd}"]`).waitFor({ state: 'attached', timeout: 60_000 });
+      expect(await card(page, sd).getAttribute('data-state')).not.toBe('cached');
     } finally {
       await cdp.send('Storage.overrideQuotaForOrigin', { origin });
     }

@@ -97,17 +97,19 @@ export async function sha256Hex(bytes: Uint8Array): Promise<string> {
 
 /** Reader for a folder served over HTTP (the built-in model). Refuses HTML fallbacks (BROWSER.md). */
 export function httpReader(baseUrl: string, fetchImpl: typeof fetch = fetch): ReadFile {
-  const base = baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`;
+  const base = baseUrl.endsWith('/') || baseUrl.endsWith('.json') ? baseUrl : `${baseUrl}/`;
   return async (name) => {
+    // Relative to the folder, or an absolute URL (a tokenizer hosted elsewhere).
+    const url = new URL(name, base).href;
     let res: Response;
     try {
-      res = await fetchImpl(base + name);
+      res = await fetchImpl(url);
     } catch (e) {
-      throw new ModelFileError(`${base}${name} could not be fetched: ${(e as Error).message}`);
+      throw new ModelFileError(`${url} could not be fetched: ${(e as Error).message}`);
     }
-    if (!res.ok) throw new ModelFileError(`${base}${name}: HTTP ${res.status} ${res.statusText}`);
+    if (!res.ok) throw new ModelFileError(`${url}: HTTP ${res.status} ${res.statusText}`);
     if ((res.headers.get('content-type') ?? '').includes('text/html')) {
-      throw new ModelFileError(`${base}${name}: the server sent an HTML page, not the model file (is the file missing?)`);
+      throw new ModelFileError(`${url}: the server sent an HTML page, not the model file (is the file missing?)`);
     }
     return new Uint8Array(await res.arrayBuffer());
   };

@@ -2,6 +2,7 @@
 // HTTP, a folder the user picked, a reader (Node, tests), or a family in the model store.
 import type { DtypeVariant } from './diffusion-manifest.ts';
 import type { FamilyStore, Device } from './family-store.ts';
+import { planFamily } from './family.ts';
 import { filesReader, httpReader, type ReadFile } from './model-folder.ts';
 import type { DiffusionManifest } from './diffusion-manifest.ts';
 import type { VpDtype, VpScoreManifest } from './manifest.ts';
@@ -11,7 +12,9 @@ export type ModelSource =
   | { kind: 'files'; folderName: string; files: { name: string; path?: string; arrayBuffer(): Promise<ArrayBuffer> }[] }
   | { kind: 'reader'; origin: string; read: ReadFile }
   /** A downloaded family, read from the store (no request). */
-  | { kind: 'store'; manifestUrl: string };
+  | { kind: 'store'; manifestUrl: string }
+  /** A family read straight from its host into memory, not kept (when storage is full). */
+  | { kind: 'remote'; manifestUrl: string };
 
 export interface OpenedSource {
   read: ReadFile;
@@ -32,6 +35,7 @@ export async function openSource(
   if (source.kind === 'reader') return { read: source.read, origin: source.origin };
   const store = families();
   const { manifest } = await store.manifest(source.manifestUrl);
-  const plan = await store.plan(source.manifestUrl, device, variant);
-  return { read: store.reader(plan), origin: source.manifestUrl, manifest, variant: plan.variant };
+  const plan = planFamily(manifest, source.manifestUrl, device.ep, device.shaderF16, variant);
+  const read = source.kind === 'store' ? store.reader(plan) : httpReader(plan.baseUrl);
+  return { read, origin: source.manifestUrl, manifest, variant: plan.variant };
 }

@@ -1,6 +1,6 @@
 // Rune state for the one worker-backed engine: backend, loaded model, busy/error. Components read
 // it and call its methods; only the worker client touches the engine.
-import { EngineClient, type DtypeVariant, type EngineInfo, type LoadedGenerator, type LoadedModel } from '../worker/client.ts';
+import { EngineClient, type DtypeVariant, type EngineInfo, type LoadedGenerator, type LoadedModel, type ModelSource } from '../worker/client.ts';
 import type { BackendPreference } from '../engine/backend-choice.ts';
 
 export const BUILTIN_MODEL_URL = () => new URL('models/vp-tiny/', document.baseURI).href;
@@ -82,35 +82,35 @@ export class EngineState {
     }
   }
 
-  /** Use a downloaded family (read from the store); the choice is kept for the next visit. */
-  async useFamily(kind: 'vp-score' | 'sd-turbo', manifestUrl: string): Promise<boolean> {
+  /**
+   * Use a downloaded family (read from the store); the choice is kept for the next visit. With
+   * `keep: false` the family is read from its host into memory only (storage full), not remembered.
+   */
+  async useFamily(kind: 'vp-score' | 'sd-turbo', manifestUrl: string, keep = true): Promise<boolean> {
     const client = this.client;
     if (!client) return false;
-    const source = { kind: 'store' as const, manifestUrl };
+    const source: ModelSource = keep ? { kind: 'store', manifestUrl } : { kind: 'remote', manifestUrl };
+    const label = keep ? `downloaded ${manifestUrl}` : `${manifestUrl} (not kept on this device)`;
+    const remember = (ok: boolean) => (keep && ok ? manifestUrl : undefined);
     try {
-      return await this.#useFamily(client, kind, source);
+      if (kind === 'vp-score') {
+        await this.#load(label, () => client.loadScorer(source));
+        const ok = this.modelSource === label && !this.error;
+        this.#choose({ scorer: remember(ok) });
+        return ok;
+      }
+      try {
+        this.generator = await client.loadGenerator(source, { variant: this.variant });
+        this.generatorError = null;
+        this.#choose({ generator: remember(true) });
+        return true;
+      } catch (e) {
+        this.generatorError = e as Error;
+        this.#choose({ generator: undefined });
+        return false;
+      }
     } finally {
       this.storeVersion++;
-    }
-  }
-
-  async #useFamily(client: EngineClient, kind: 'vp-score' | 'sd-turbo', source: { kind: 'store'; manifestUrl: string }): Promise<boolean> {
-    const { manifestUrl } = source;
-    if (kind === 'vp-score') {
-      await this.#load(`downloaded ${manifestUrl}`, () => client.loadScorer(source));
-      const ok = this.modelSource === `downloaded ${manifestUrl}` && !this.error;
-      this.#choose({ scorer: ok ? manifestUrl : undefined });
-      return ok;
-    }
-    try {
-      this.generator = await client.loadGenerator(source, { variant: this.variant });
-      this.generatorError = null;
-      this.#choose({ generator: manifestUrl });
-      return true;
-    } catch (e) {
-      this.generatorError = e as Error;
-      this.#choose({ generator: undefined });
-      return false;
     }
   }
 

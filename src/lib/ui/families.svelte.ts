@@ -110,10 +110,12 @@ export class FamiliesState {
     await this.refreshStorage();
   }
 
-  async use(url: string): Promise<void> {
+  /** `keep: false`: read it from its host into memory for this visit only (storage is full). */
+  async use(url: string, keep = true): Promise<void> {
     const s = this.status[url];
     if (!s) return;
-    const ok = await this.engine.useFamily(s.kind, url);
+    delete this.errors[url];
+    const ok = await this.engine.useFamily(s.kind, url, keep);
     if (!ok) {
       const err = s.kind === 'vp-score' ? this.engine.error : this.engine.generatorError;
       if (err) this.errors[url] = err;

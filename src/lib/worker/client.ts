@@ -21,6 +21,7 @@ export type { DownloadProgress, FamilyStatus, StorageInfo, ModelSource };
 type Remote = Comlink.Remote<Engine>;
 type UiSource = Exclude<ModelSource, { kind: 'reader' }>;
 
+
 const spawn = () => new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'preflens-engine' });
 
 export class EngineClient {
