@@ -1,8 +1,10 @@
 // `npm run screenshot`: the README's pictures, taken in Debian chromium from the built app with the
 // built-in models: the Generate view (8 ranked candidates) and the Compare view (six generated
-// test images, the same ones the e2e tests use).
+// test images, the same ones the e2e tests use), and the Models view with the tiny VP-Score family
+// served "as if remote" by the e2e model server, downloaded, and the tiny diffusion family mid-download.
 import { resolve } from 'node:path';
 import { launch, openApp, serveDist } from '../tests/e2e/browser.ts';
+import { startModelServer } from '../tests/e2e/model-server.ts';
 import { sixImages, writeImages } from '../tests/fixtures/images.ts';
 
 const docs = resolve(import.meta.dirname, '../docs');
@@ -29,7 +31,25 @@ try {
   await page.waitForFunction(() => document.querySelectorAll('[data-testid="card"][data-rank]:not([data-rank=""])').length === 6);
   await page.waitForTimeout(600);
   await page.screenshot({ path: `${docs}/screenshot.png`, fullPage: true });
-  console.log(`wrote ${docs}/generate.png and ${docs}/screenshot.png`);
+  const models = await startModelServer();
+  try {
+    const vp = `${models.url}/ok/vp-tiny/preflens.json`;
+    const sd = `${models.url}/slow/sd-tiny/preflens.json`;
+    const q = new URLSearchParams({ view: 'models' });
+    q.append('family', vp);
+    q.append('family', sd);
+    await page.goto(`${url}?${q}`);
+    const card = (u: string) => page.locator(`[data-testid="family"][data-url="${u}"]`);
+    await card(vp).getByTestId('family-download').click();
+    await card(vp).and(page.locator('[data-state="cached"]')).waitFor();
+    await card(sd).getByTestId('family-download').click();
+    await card(sd).getByTestId('download-progress').getByText(/\([2-9]\d %\)/).waitFor();
+    await page.screenshot({ path: `${docs}/models.png`, fullPage: true });
+    await card(sd).getByTestId('family-cancel').click();
+  } finally {
+    await models.close();
+  }
+  console.log(`wrote ${docs}/generate.png, ${docs}/screenshot.png and ${docs}/models.png`);
 } finally {
   await b.close();
   await server.close();

@@ -1,23 +1,20 @@
 // The engine's public API: the same object runs inside the Web Worker (exposed by comlink),
 // in Node tests, the CLI and the benchmarks. One backend, one scorer and one generator at a time.
 import { chooseBackend, type BackendChoice, type BackendPreference } from './backend-choice.ts';
-import { readDiffusionFolder, readDiffusionManifest } from './diffusion-folder.ts';
-import { chooseVariant, type DtypeVariant } from './diffusion-manifest.ts';
+import { destroyDevice, watchDeviceLoss } from './device-loss.ts';
+import type { DtypeVariant } from './diffusion-manifest.ts';
 import { BackendError, CancelledError, DeviceLostError } from './errors.ts';
-import { generateCandidates, validateRequest, type Candidate, type GenerateEvent, type GenerateOptions, type PromptTokens } from './generate-run.ts';
-import { SdGenerator } from './generator.ts';
-import { readModelFolder, readVpManifest, type ReadFile } from './model-folder.ts';
-import { ManifestError } from './errors.ts';
 import { FamilyStore, type Device, type FamilyStatus } from './family-store.ts';
+import { generateCandidates, validateRequest, type Candidate, type GenerateEvent, type GenerateOptions, type PromptTokens } from './generate-run.ts';
+import type { SdGenerator } from './generator.ts';
+import { preloadCodecs } from './image/wasm-codecs.ts';
 import type { VpDtype } from './manifest.ts';
+import { openGenerator, openScorer } from './model-loader.ts';
 import { openSource, type ModelSource, type OpenedSource } from './model-source.ts';
+import { configureRuntime } from './ort-session.ts';
+import type { ImageInput, PromptInfo, ScoreEvent, ScoreReport, VpScorer } from './scorer.ts';
 import { openBrowserStore } from './store/browser-store.ts';
 import type { DownloadProgress, ModelStore, StorageInfo } from './store/model-store.ts';
-import { chooseVpDtype } from './vp-dtype-choice.ts';
-import { configureRuntime } from './ort-session.ts';
-import { preloadCodecs } from './image/wasm-codecs.ts';
-import { destroyDevice, watchDeviceLoss } from './device-loss.ts';
-import { VpScorer, type ImageInput, type PromptInfo, type ScoreEvent, type ScoreReport } from './scorer.ts';
 import { probeWebGpu, type GpuLike } from './webgpu-probe.ts';
 
 export interface InitOptions {
@@ -99,29 +96,16 @@ export class Engine {
   }
 
   async loadScorer(source: ModelSource, opts: { dtype?: VpDtype } = {}): Promise<LoadedModel> {
-    const info = this.#requireInit();
     const t0 = performance.now();
     const src = await this.#open(source, opts.dtype);
-    if (src.manifest && src.manifest.kind !== 'vp-score') throw new ManifestError(`${src.origin} is a ${src.manifest.kind} family, not a VP-Score model`);
-    const manifest = src.manifest ?? (await readVpManifest(src.read, src.origin));
-    const dtype = (src.variant as VpDtype | undefined) ?? chooseVpDtype(manifest, info.ep, this.#device().shaderF16, opts.dtype);
-    const { origin } = src;
-    const folder = await readModelFolder(src.read, origin, manifest, dtype);
-    const scorer = await VpScorer.load(folder, info.ep);
+    const { scorer, folder } = await openScorer(src, this.#device(), opts.dtype);
     await this.#scorer?.release();
     this.#scorer = scorer;
     await this.#watchDevice();
     const m = folder.manifest;
     return {
-      id: m.id,
-      name: m.name,
-      origin,
-      dtype,
-      modelBytes: folder.modelBytes.byteLength,
-      maxBatch: scorer.maxBatch,
-      mean: m.mean,
-      std: m.std,
-      loadMs: performance.now() - t0,
+      id: m.id, name: m.name, origin: src.origin, dtype: folder.dtype, modelBytes: folder.modelBytes.byteLength,
+      maxBatch: scorer.maxBatch, mean: m.mean, std: m.std, loadMs: performance.now() - t0,
     };
   }
 
@@ -129,20 +113,12 @@ export class Engine {
   async loadGenerator(source: ModelSource, opts: { variant?: DtypeVariant } = {}): Promise<LoadedGenerator> {
     const t0 = performance.now();
     const src = await this.#open(source, opts.variant);
-    const generator = await this.#openGenerator(src, opts.variant);
+    const generator = await openGenerator(src, this.#device(), opts.variant);
     await this.#generator?.release();
     this.#generator = generator;
     await this.#watchDevice();
     const m = generator.manifest;
     return { id: m.id, name: m.name, origin: src.origin, variant: generator.variant, imageSize: m.imageSize, loadMs: performance.now() - t0 };
-  }
-
-  async #openGenerator(src: OpenedSource, forced?: DtypeVariant): Promise<SdGenerator> {
-    const info = this.#requireInit();
-    if (src.manifest && src.manifest.kind !== 'sd-turbo') throw new ManifestError(`${src.origin} is a ${src.manifest.kind} model, not a diffusion family`);
-    const manifest = src.manifest ?? (await readDiffusionManifest(src.read, src.origin));
-    const variant = (src.variant as DtypeVariant | undefined) ?? chooseVariant(manifest, info.ep, this.#device().shaderF16, forced);
-    return SdGenerator.load(await readDiffusionFolder(src.read, src.origin, manifest, variant), info.ep);
   }
 
   #open(source: ModelSource, variant?: VpDtype | DtypeVariant): Promise<OpenedSource> {

@@ -76,7 +76,9 @@ export function planFamily(m: FamilyManifest, manifestUrl: string, ep: EpName, s
 
 export function storeFile(e: FileEntry, baseUrl: string): StoreFile {
   if (e.bytes === undefined) throw new ManifestError(`${baseUrl}: "${e.file}" has no size`);
-  const f: StoreFile = { url: new URL(e.file, baseUrl).href, name: e.file.split('/').slice(-2).join('/'), bytes: e.bytes };
+  // Named as the manifest names it; a file given by absolute URL by its last segment.
+  const name = /^[a-z][a-z0-9+.-]*:/i.test(e.file) ? e.file.split('/').pop()! : e.file;
+  const f: StoreFile = { url: new URL(e.file, baseUrl).href, name, bytes: e.bytes };
   if (e.sha256) f.sha256 = e.sha256;
   return f;
 }

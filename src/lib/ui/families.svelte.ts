@@ -53,7 +53,8 @@ export class FamiliesState {
 
   /** Add a family by the URL of its manifest (a VP-Score export's preflens.json, or an SD-Turbo one). */
   async add(raw: string): Promise<void> {
-    const url = new URL(raw.trim(), document.baseURI).href;
+    // A folder URL ("…/my-export/") means the preflens.json inside it.
+    const url = new URL(raw.trim().replace(/\/$/, '/preflens.json'), document.baseURI).href;
     if (!this.urls.includes(url)) this.urls = [...this.urls, url];
     await this.refresh(url);
     if (this.status[url] && !this.added.includes(url)) {
