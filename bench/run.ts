@@ -1,7 +1,7 @@
 // `npm run bench`: per-image scoring time and images/s at batch 1 and 8 for the tiny VP-Score on
 // WASM in Chromium, WebGPU (SwiftShader) in Chromium and ort-web WASM in Node, in one run, with
 // the share of engine time spent outside session.run. Writes BENCHMARKS.md.
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { resolve } from 'node:path';
 import { build } from 'vite';
@@ -124,9 +124,19 @@ async function main() {
   } finally {
     await server.close();
   }
-  const text = `${report(all)}\n${generationReport(gens, GEN).join('\n')}${full.join('\n')}`;
-  writeFileSync(resolve(root, 'BENCHMARKS.md'), text);
+  const file = resolve(root, 'BENCHMARKS.md');
+  const text = `${report(all)}\n${generationReport(gens, GEN).join('\n')}${full.join('\n')}${keptSection(file, STORAGE_HEADING)}`;
+  writeFileSync(file, text);
   console.log(text);
+}
+
+/** Written by `npm run bench:storage` (bench/storage-bench.ts), not by this run: kept as it is. */
+const STORAGE_HEADING = '## Model storage: OPFS vs Cache API';
+
+function keptSection(file: string, heading: string): string {
+  const old = existsSync(file) ? readFileSync(file, 'utf8') : '';
+  const at = old.indexOf(heading);
+  return at < 0 ? '' : `\n${old.slice(at)}`;
 }
 
 function report(all: Row[]): string {
