@@ -71,7 +71,7 @@ export async function openApp(
   page: Page,
   url: string,
   backend: 'auto' | 'webgpu' | 'wasm',
-  extra: { view?: 'generate' | 'compare'; variant?: 'fp32' | 'fp16' } = {},
+  extra: { view?: 'generate' | 'compare' | 'evaluate' | 'models'; variant?: 'fp32' | 'fp16' } = {},
 ): Promise<void> {
   const q = new URLSearchParams({ backend, ...extra });
   await page.goto(`${url}?${q}`);

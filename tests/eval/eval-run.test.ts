@@ -65,6 +65,22 @@ describe('evaluation run', () => {
     expect(bySeed(await store.results('run-1'))).toEqual(bySeed(await whole.results('run-1')));
   });
 
+  it('saves candidates the report lists even when their event has not arrived (worker message race)', async () => {
+    const store = new MemoryEvalStore();
+    const inner = fakeGenerate([]);
+    // Events for the last candidate of each prompt are held back, as a late MessagePort delivery would.
+    const generate = async (o: GenerateOptions, on: (e: GenerateEvent) => void) => {
+      const candidates: import('../../src/lib/engine/generate-run.ts').Candidate[] = [];
+      const r = await inner(o, (e) => {
+        if (e.kind === 'candidate') candidates.push(e.candidate);
+        if (e.kind !== 'candidate' || e.candidate.index < o.n - 1) on(e);
+      });
+      return { ...r, candidates };
+    };
+    expect(await runEvaluation(config, { store, generate })).toBe('done');
+    expect(store.puts).toBe(12);
+  });
+
   it('a run that is already complete makes nothing', async () => {
     const store = new MemoryEvalStore();
     await runEvaluation(config, { store, generate: fakeGenerate([]) });

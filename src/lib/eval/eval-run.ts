@@ -39,7 +39,14 @@ export interface EvalStore {
   putResult(r: EvalResult): Promise<void>;
 }
 
-export type GenerateFn = (o: GenerateOptions, onEvent: (e: GenerateEvent) => void) => Promise<{ cancelled: boolean }>;
+/**
+ * The engine's generate. Its report's `candidates` are authoritative: through the worker, events
+ * travel on their own message port and the last ones can arrive after the call has returned.
+ */
+export type GenerateFn = (
+  o: GenerateOptions,
+  onEvent: (e: GenerateEvent) => void,
+) => Promise<{ cancelled: boolean; candidates?: readonly Candidate[] }>;
 
 export interface EvalProgress {
   done: number;
@@ -100,20 +107,20 @@ export async function runEvaluation(config: EvalConfig, deps: RunDeps): Promise<
     const current = { promptIndex: p, prompt: item.prompt };
     deps.onProgress?.(progress(current));
     const writes: Promise<void>[] = [];
-    const onEvent = (e: GenerateEvent) => {
-      if (e.kind !== 'candidate') return;
-      const key = resultKey(item.id, e.candidate.index);
+    const keep = (c: Candidate) => {
+      const key = resultKey(item.id, c.index);
       if (saved.has(key)) return;
       saved.add(key);
       madeNow++;
-      const r = toResult(config, item, e.candidate);
+      const r = toResult(config, item, c);
       writes.push(deps.store.putResult(r).then(() => {
         deps.onResult?.(r);
         deps.onProgress?.(progress(current));
       }));
     };
     const opts = { prompt: item.prompt, n: config.k, seed: promptSeed(config.seed, p, config.k), steps: config.steps, from: starts[p] };
-    const { cancelled } = await deps.generate(opts, onEvent);
+    const { cancelled, candidates = [] } = await deps.generate(opts, (e) => e.kind === 'candidate' && keep(e.candidate));
+    candidates.forEach(keep);
     await Promise.all(writes);
     if (cancelled || deps.signal?.aborted) return 'stopped';
   }

@@ -1,0 +1,109 @@
+// The Evaluate view's state: the current run (kept in IndexedDB with every scored image), its
+// progress, and Run / Pause / Resume / Cancel. The id of the run in progress is remembered in
+// localStorage, so a reload offers to resume it where it stopped.
+import { runEvaluation, type EvalPrompt, type EvalProgress, type EvalResult } from '../eval/eval-run.ts';
+import { IdbEvalStore, type EvalRunRecord } from '../eval/idb-eval-store.ts';
+import type { EngineState } from './engine-state.svelte.ts';
+
+const ACTIVE_KEY = 'preflens.eval.active-run';
+
+export interface NewRun {
+  setName: string;
+  prompts: EvalPrompt[];
+  k: number;
+  seed: number;
+  steps: number;
+}
+
+export class EvalState {
+  readonly store = new IdbEvalStore();
+  run = $state<EvalRunRecord | null>(null);
+  results = $state.raw<EvalResult[]>([]);
+  progress = $state<EvalProgress | null>(null);
+  running = $state(false);
+  error = $state<Error | null>(null);
+  #abort: AbortController | null = null;
+
+  constructor(private engine: EngineState) {}
+
+  /** The run of the last visit, if any (with its saved results). */
+  async restore(): Promise<void> {
+    const id = localStorage.getItem(ACTIVE_KEY);
+    const run = id ? await this.store.getRun(id) : undefined;
+    if (!run) return;
+    // A run that was going when the page went away is stopped now; Resume goes on.
+    this.run = run.status === 'running' ? { ...run, status: 'stopped' } : run;
+    this.results = await this.store.results(run.config.runId);
+    this.progress = { done: this.results.length, total: run.config.prompts.length * run.config.k, madeNow: 0, imagesPerSecond: 0, etaSeconds: null };
+  }
+
+  async start(n: NewRun): Promise<void> {
+    const runId = `run-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+    const run: EvalRunRecord = {
+      config: { runId, prompts: n.prompts, k: n.k, seed: n.seed, steps: n.steps },
+      setName: n.setName,
+      models: { scorer: this.engine.model?.id ?? '?', generator: this.engine.generator?.id ?? '?' },
+      createdAt: Date.now(),
+      status: 'stopped',
+    };
+    await this.store.putRun(run);
+    localStorage.setItem(ACTIVE_KEY, runId);
+    this.run = run;
+    this.results = [];
+    await this.resume();
+  }
+
+  async resume(): Promise<void> {
+    const client = this.engine.client;
+    const run = this.run;
+    if (!client || !run || this.running) return;
+    this.running = true;
+    this.error = null;
+    const abort = new AbortController();
+    this.#abort = abort;
+    await this.#setStatus('running');
+    try {
+      const outcome = await runEvaluation(run.config, {
+        store: this.store,
+        generate: (o, onEvent) => client.generate(o, onEvent),
+        signal: abort.signal,
+        onProgress: (p) => (this.progress = p),
+        onResult: (r) => (this.results = [...this.results, r]),
+      });
+      await this.#setStatus(outcome === 'done' ? 'done' : abort.signal.reason === 'cancel' ? 'cancelled' : 'stopped');
+    } catch (e) {
+      this.error = e as Error;
+      await this.#setStatus('stopped');
+    } finally {
+      this.running = false;
+      this.#abort = null;
+    }
+  }
+
+  /** Stop after the candidate in progress; what was scored is saved, Resume goes on. */
+  pause(): void {
+    this.#abort?.abort('pause');
+    void this.engine.client?.cancel();
+  }
+
+  /** Like Pause, but the run is marked cancelled (its results stay, for the summary and export). */
+  cancel(): void {
+    this.#abort?.abort('cancel');
+    void this.engine.client?.cancel();
+  }
+
+  async discard(): Promise<void> {
+    if (this.running || !this.run) return;
+    await this.store.deleteRun(this.run.config.runId);
+    localStorage.removeItem(ACTIVE_KEY);
+    this.run = null;
+    this.results = [];
+    this.progress = null;
+  }
+
+  async #setStatus(status: EvalRunRecord['status']): Promise<void> {
+    if (!this.run) return;
+    this.run = { ...this.run, status };
+    await this.store.putRun($state.snapshot(this.run) as EvalRunRecord);
+  }
+}

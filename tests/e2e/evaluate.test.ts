@@ -1,0 +1,95 @@
+// Evaluate view end to end in Debian chromium: a 6-prompt set with K=2 on the tiny models,
+// interrupted by a reload mid-run, resumed, finished; nothing made twice, the summary agrees with
+// the images, and the run made no request.
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import type { PreviewServer } from 'vite';
+import { launch, openApp, serveDist, type Browser } from './browser.ts';
+
+let server: PreviewServer;
+let url: string;
+let b: Browser;
+beforeAll(async () => {
+  ({ server, url } = await serveDist());
+  b = await launch(false);
+});
+afterAll(async () => {
+  await b?.close();
+  await server?.close();
+});
+
+const PROMPTS = [
+  { prompt: 'a green colored cat', category: 'colour' },
+  { prompt: 'a red apple next to a blue cup', category: 'colour' },
+  { prompt: 'three apples on a table', category: 'count' },
+  { prompt: 'two dogs and one cat', category: 'count' },
+  { prompt: 'a dog in the forest', category: 'background' },
+  { prompt: 'a dog on the beach', category: 'background' },
+];
+
+function promptFile(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'preflens-eval-'));
+  const file = join(dir, 'six.jsonl');
+  writeFileSync(file, PROMPTS.map((p) => JSON.stringify(p)).join('\n'));
+  return file;
+}
+
+const progress = (page: Page) => page.getByTestId('eval-progress');
+const done = async (page: Page) => Number(await progress(page).getAttribute('data-done'));
+
+describe('Evaluate (WASM)', () => {
+  it('runs 6 prompts × K=2, survives a reload mid-run, resumes and finishes with a consistent summary', async () => {
+    const { page } = b;
+    await openApp(page, url, 'wasm', { view: 'evaluate' });
+    await page.getByTestId('eval-file').setInputFiles(promptFile());
+    await expect.poll(() => page.getByTestId('eval-set-name').textContent()).toBe('six.jsonl');
+    await page.getByTestId('eval-k').fill('2');
+    await page.getByTestId('eval-seed').fill('42');
+    await page.getByTestId('eval-steps').selectOption('2');
+    await page.getByTestId('eval-run').click();
+    await expect.poll(() => done(page), { timeout: 60_000 }).toBeGreaterThanOrEqual(3);
+
+    // Reload mid-run: what was scored is in IndexedDB, the run is offered for resuming.
+    await openApp(page, url, 'wasm', { view: 'evaluate' });
+    await expect.poll(() => progress(page).getAttribute('data-status'), { timeout: 30_000 }).toBe('stopped');
+    const before = await done(page);
+    expect(before).toBeGreaterThanOrEqual(3);
+    expect(before).toBeLessThan(12);
+    b.requests.length = 0;
+    await page.getByTestId('eval-resume').click();
+    await expect.poll(() => progress(page).getAttribute('data-status'), { timeout: 120_000 }).toBe('done');
+    expect(b.requests).toEqual([]);
+    expect(await done(page)).toBe(12);
+
+    // Every image once: 12 in the gallery, 2 per prompt, and the tables agree with them.
+    const images = await page.getByTestId('eval-image').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-score'))));
+    expect(images).toHaveLength(12);
+    const rows = page.getByTestId('eval-prompts').locator('tbody tr');
+    expect(await rows.count()).toBe(6);
+    const mean = images.reduce((a, x) => a + x, 0) / images.length;
+    const all = page.getByTestId('eval-categories').locator('tr[data-category="all"]');
+    expect(Number(await all.getAttribute('data-images'))).toBe(12);
+    expect(Number(await all.getAttribute('data-mean'))).toBeCloseTo(mean, 6);
+    const cats = await page.getByTestId('eval-categories').locator('tbody tr:not(.total)').evaluateAll((els) =>
+      els.map((e) => [e.getAttribute('data-category'), Number(e.getAttribute('data-images'))]));
+    expect(cats).toEqual([['colour', 4], ['count', 4], ['background', 4]]);
+    // The plots are drawn from the same results.
+    const charts = page.getByTestId('eval-charts');
+    expect(Number(await charts.getAttribute('data-hist-total'))).toBe(12);
+    const curve = JSON.parse((await charts.getAttribute('data-curve'))!) as number[];
+    expect(curve).toHaveLength(2);
+    expect(curve[0]).toBeCloseTo(mean, 6);
+    expect(curve[1]).toBeGreaterThanOrEqual(curve[0]);
+
+    // The CSV has the same 12 images and scores.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('eval-export-csv').click()]);
+    const csv = readFileSync((await download.path())!, 'utf8').trim().split(/\r?\n/);
+    expect(csv[0]).toBe('run_id,prompt_id,prompt,category,k,seed,score,reward,rank,noise_hash,file');
+    const scoreCol = csv[0].split(',').indexOf('score');
+    const csvScores = csv.slice(1).map((line) => Number(line.split(',')[scoreCol]));
+    expect([...csvScores].sort()).toEqual([...images].sort());
+  });
+});
