@@ -92,4 +92,29 @@ describe('Evaluate (WASM)', () => {
     const csvScores = csv.slice(1).map((line) => Number(line.split(',')[scoreCol]));
     expect([...csvScores].sort()).toEqual([...images].sort());
   });
+
+  it('A/B mode records 3 keyboard choices, keeps them across a reload, and exports them', async () => {
+    const { page } = b;
+    await page.getByTestId('ab-toggle').click();
+    const ab = page.getByTestId('ab');
+    for (const [i, key] of (['ArrowLeft', 'ArrowRight', 'ArrowDown'] as const).entries()) {
+      const pairKey = await page.getByTestId('ab-pair').getAttribute('data-key');
+      await page.keyboard.press(key);
+      await expect.poll(() => ab.getAttribute('data-choices')).toBe(String(i + 1));
+      if (i < 2) expect(await page.getByTestId('ab-pair').getAttribute('data-key')).not.toBe(pairKey);
+    }
+    // The tie is left out of the agreement, as in ImageReward's evaluation.
+    expect(await page.getByTestId('ab-agreement').getAttribute('data-n')).toBe('2');
+    await openApp(page, url, 'wasm', { view: 'evaluate' });
+    await expect.poll(() => page.getByTestId('ab').getAttribute('data-choices'), { timeout: 30_000 }).toBe('3');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('ab-export').click()]);
+    const lines = readFileSync((await download.path())!, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines.map((l) => l.preferred)).toEqual(['a', 'b', 'tie']);
+    for (const l of lines) {
+      expect(l.image_a).toMatch(/^data:image\/png;base64,iVBORw0KGgo/);
+      expect(l.image_b).toMatch(/^data:image\/png;base64,iVBORw0KGgo/);
+      expect(typeof l.score_a).toBe('number');
+      expect(PROMPTS.map((p) => p.prompt)).toContain(l.prompt);
+    }
+  });
 });
