@@ -1,0 +1,60 @@
+// Scoring a labelled pairs file: each prompt's images are scored once (a pairs file often pairs the
+// same image several times), through whatever `score` function the caller has — the worker in the
+// app, the engine in Node — and each pair gets its two scores back.
+import type { ScoredPair } from './accuracy.ts';
+import type { LabelledPair } from './pairs.ts';
+
+export interface ImageFile {
+  name: string;
+  size: number;
+  arrayBuffer(): Promise<ArrayBuffer>;
+}
+
+export type ScoreFn = (prompt: string, images: ImageFile[]) => Promise<{ name: string; score?: number; error?: string }[]>;
+
+export interface PairScores extends ScoredPair {
+  line: number;
+  prompt: string;
+  imageA: string;
+  imageB: string;
+}
+
+export interface PairScoring {
+  scored: PairScores[];
+  /** Pairs left out because an image is missing or could not be scored, with why. */
+  skipped: { line: number; reason: string }[];
+}
+
+export async function scorePairs(
+  pairs: readonly LabelledPair[],
+  files: ReadonlyMap<string, ImageFile>,
+  score: ScoreFn,
+  onProgress?: (done: number, total: number) => void,
+): Promise<PairScoring> {
+  const byPrompt = new Map<string, Set<string>>();
+  for (const p of pairs) byPrompt.set(p.prompt, (byPrompt.get(p.prompt) ?? new Set()).add(p.imageA).add(p.imageB));
+  const scores = new Map<string, number | string>(); // `${prompt}\n${image}` → score, or why not
+  let done = 0;
+  for (const [prompt, names] of byPrompt) {
+    const present = [...names].filter((n) => files.has(n));
+    for (const n of names) if (!files.has(n)) scores.set(`${prompt}\n${n}`, `${n} is not in the folder`);
+    if (present.length) {
+      const out = await score(prompt, present.map((n) => files.get(n)!));
+      for (const r of out) scores.set(`${prompt}\n${r.name}`, r.score ?? `${r.name}: ${r.error ?? 'not scored'}`);
+    }
+    done++;
+    onProgress?.(done, byPrompt.size);
+  }
+  const scored: PairScores[] = [];
+  const skipped: PairScoring['skipped'] = [];
+  for (const p of pairs) {
+    const a = scores.get(`${p.prompt}\n${p.imageA}`);
+    const b = scores.get(`${p.prompt}\n${p.imageB}`);
+    if (typeof a !== 'number' || typeof b !== 'number') {
+      skipped.push({ line: p.line, reason: [a, b].filter((x) => typeof x === 'string').join('; ') });
+      continue;
+    }
+    scored.push({ line: p.line, prompt: p.prompt, imageA: p.imageA, imageB: p.imageB, preferred: p.preferred, scoreA: a, scoreB: b, ...(p.category ? { category: p.category } : {}) });
+  }
+  return { scored, skipped };
+}
