@@ -49,7 +49,17 @@ try {
   } finally {
     await models.close();
   }
-  console.log(`wrote ${docs}/generate.png, ${docs}/screenshot.png and ${docs}/models.png`);
+  // Evaluate: the first 12 built-in prompts × K=4, summary, plots and gallery.
+  await page.goto(`${url}?view=evaluate&backend=wasm`);
+  await page.getByTestId('generator').waitFor({ state: 'attached', timeout: 60_000 });
+  await page.getByTestId('eval-limit').fill('12');
+  await page.getByTestId('eval-k').fill('4');
+  await page.getByTestId('eval-seed').fill('7');
+  await page.getByTestId('eval-run').click();
+  await page.locator('[data-testid="eval-progress"][data-status="done"]').waitFor({ timeout: 300_000 });
+  await page.waitForTimeout(800);
+  await page.screenshot({ path: `${docs}/evaluate.png`, fullPage: true });
+  console.log(`wrote ${docs}/generate.png, ${docs}/screenshot.png, ${docs}/models.png and ${docs}/evaluate.png`);
 } finally {
   await b.close();
   await server.close();
