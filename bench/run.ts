@@ -14,6 +14,7 @@ import { dirReader, MODEL_DIRS } from '../tests/engine/model-dirs.ts';
 import type { BrowserBenchArgs, BrowserBenchResult, GenBenchArgs, GenBenchResult } from './browser-bench.ts';
 import { generationReport, nodeGenBench } from './generate-bench.ts';
 import { fullModelsMiddleware, fullSizeSection } from './full-size/run-full.ts';
+import { evalSection } from './eval-bench.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const images = [...sixImages(), ...sixImages().slice(0, 2).map((im) => ({ ...im, name: `again-${im.name}` }))];
@@ -124,8 +125,11 @@ async function main() {
   } finally {
     await server.close();
   }
+  // The 60-prompt evaluation drives the built app (not bench/index.html), so it builds and serves its
+  // own copy; `npm run bench:eval` runs only this part and replaces only its section.
+  const evaluation = await evalSection();
   const file = resolve(root, 'BENCHMARKS.md');
-  const text = `${report(all)}\n${generationReport(gens, GEN).join('\n')}${full.join('\n')}${keptSection(file, STORAGE_HEADING)}`;
+  const text = `${report(all)}\n${generationReport(gens, GEN).join('\n')}${evaluation.join('\n')}${full.join('\n')}${keptSection(file, STORAGE_HEADING)}`;
   writeFileSync(file, text);
   console.log(text);
 }
