@@ -56,7 +56,6 @@ export interface GenerateReport {
   cancelled: boolean;
 }
 
-
 export interface ScoreRequest {
   prompt: string;
   images: ImageInput[];
@@ -265,4 +264,3 @@ export class Engine {
     return this.#generator;
   }
 }
-
