@@ -117,4 +117,24 @@ describe('Evaluate (WASM)', () => {
       expect(PROMPTS.map((p) => p.prompt)).toContain(l.prompt);
     }
   });
+
+  it('Pause stops after the image in progress and Resume finishes the run without making any image twice', async () => {
+    const { page } = b;
+    await page.getByTestId('eval-file').setInputFiles(promptFile());
+    await page.getByTestId('eval-k').fill('2');
+    await page.getByTestId('eval-steps').selectOption('4');
+    await page.getByTestId('eval-run').click();
+    await expect.poll(() => done(page), { timeout: 60_000 }).toBeGreaterThanOrEqual(2);
+    await page.getByTestId('eval-pause').click();
+    await expect.poll(() => progress(page).getAttribute('data-status'), { timeout: 30_000 }).toBe('stopped');
+    const paused = await done(page);
+    expect(paused).toBeLessThan(12);
+    await page.waitForTimeout(1500);
+    expect(await done(page)).toBe(paused);
+    await page.getByTestId('eval-resume').click();
+    await expect.poll(() => progress(page).getAttribute('data-status'), { timeout: 120_000 }).toBe('done');
+    const seeds = await page.getByTestId('eval-image').count();
+    expect(seeds).toBe(12);
+    expect(await done(page)).toBe(12);
+  });
 });
