@@ -119,3 +119,37 @@ describe('both paths agree', () => {
     gpu.forEach((c, i) => expect(Math.abs(c.score - wasm[i].score)).toBeLessThanOrEqual(1e-3));
   });
 });
+
+describe('GPU device lost while scoring', () => {
+  it('scores every image on a fresh WASM worker and says so', async () => {
+    const b = await launch(true);
+    try {
+      const { page } = b;
+      await page.goto(`${url}?backend=webgpu&view=compare&test-hooks`);
+      await page.getByTestId('model').getByText('vp-tiny', { exact: false }).waitFor({ timeout: 60_000 });
+      // A driver reset before the batch reaches the GPU: the first run on the lost device fails.
+      expect(await page.evaluate(() => (window as unknown as { preflensTest: { loseGpuDevice(): Promise<boolean> } }).preflensTest.loseGpuDevice())).toBe(true);
+      await page.getByTestId('prompt').fill('a green colored cat on a red sofa');
+      await page.getByTestId('image-input').setInputFiles(six);
+      b.requests.length = 0;
+      await page.getByTestId('score').click();
+      await page.waitForFunction(
+        () => document.querySelectorAll('[data-testid="card"][data-rank]:not([data-rank=""])').length === 6,
+        null,
+        { timeout: 180_000 },
+      );
+      const cards = await readCards(page);
+      expect(cards.map((c) => c.rank)).toEqual([1, 2, 3, 4, 5, 6]);
+      // The new worker loads the app's own files again (worker script, runtime, built-in model); nothing else.
+      expect(b.requests.length).toBeGreaterThan(0);
+      expect(b.requests.every((r) => r.startsWith(url))).toBe(true);
+      expect(await page.getByTestId('notice').textContent()).toMatch(/GPU device lost .*: continuing on WASM/);
+      expect(await page.getByTestId('backend').textContent()).toMatch(/^WASM \(GPU device lost/);
+      // The WASM scores are the ones the WASM path gives without any device loss.
+      const wasm = ranked['WASM (no WebGPU)'];
+      if (wasm) cards.forEach((c, i) => expect(Math.abs(c.score - wasm[i].score)).toBeLessThanOrEqual(1e-6));
+    } finally {
+      await b.close();
+    }
+  });
+});

@@ -37,7 +37,9 @@ export interface PromptInfo {
 
 export type ScoreEvent =
   | { kind: 'prompt'; prompt: PromptInfo }
-  | { kind: 'result'; item: ScoredImage; done: number; total: number };
+  | { kind: 'result'; item: ScoredImage; done: number; total: number }
+  /** Sent by the worker client when a lost GPU device moved the rest of the batch to WASM. */
+  | { kind: 'backend'; label: string; reason: string };
 
 export interface StageTimings {
   readMs: number;

@@ -9,7 +9,8 @@ import type {
   DownloadProgress, Engine, EngineInfo, FamilyStatus, GenerateReport, InitOptions, LoadedGenerator, LoadedModel, ModelSource,
   ScoreRequest, StorageInfo,
 } from '../engine/engine.ts';
-import type { PromptInfo, ScoreEvent, ScoreReport } from '../engine/scorer.ts';
+import type { PromptInfo, ScoredImage, ScoreEvent, ScoreReport } from '../engine/scorer.ts';
+import { rankScores } from '../engine/rank.ts';
 import type { Candidate, GenerateEvent, GenerateOptions, PromptTokens } from '../engine/generate-run.ts';
 import type { DtypeVariant } from '../engine/diffusion-manifest.ts';
 import { DeviceLostError, rebuildError } from '../engine/errors.ts';
@@ -81,8 +82,37 @@ export class EngineClient {
     return call(() => this.#remote.generatorPromptInfo(prompt));
   }
 
-  score(req: ScoreRequest, onEvent?: (e: ScoreEvent) => void): Promise<ScoreReport> {
-    return call(() => this.#remote.score(req, onEvent ? Comlink.proxy(onEvent) : undefined));
+  /**
+   * Score, reporting each image. After a GPU device loss the images without a result are scored on
+   * a fresh WASM worker (announced by a 'backend' event) and the report covers every image.
+   */
+  async score(req: ScoreRequest, onEvent?: (e: ScoreEvent) => void): Promise<ScoreReport> {
+    const got = new Map<number, ScoredImage>();
+    const relay = Comlink.proxy((e: ScoreEvent) => {
+      if (e.kind === 'result') got.set(e.item.index, e.item);
+      onEvent?.(e);
+    });
+    try {
+      return await call(() => this.#remote.score(req, relay));
+    } catch (e) {
+      if (!(e instanceof DeviceLostError) || this.#setup.init?.backend === 'wasm') throw e;
+      await this.#restartOnWasm();
+      const detail = e.message.replace(/^the GPU device was lost: /, '');
+      onEvent?.({ kind: 'backend', label: 'WASM (GPU device lost)', reason: `GPU device lost (${detail}): continuing on WASM` });
+      const rest = req.images.map((_, i) => i).filter((i) => !got.has(i));
+      const total = req.images.length;
+      const remap = Comlink.proxy((ev: ScoreEvent) => {
+        if (ev.kind !== 'result') return ev.kind === 'prompt' ? undefined : onEvent?.(ev);
+        const item = { ...ev.item, index: rest[ev.item.index] };
+        got.set(item.index, item);
+        onEvent?.({ kind: 'result', item, done: got.size, total });
+      });
+      const r = await call(() => this.#remote.score({ ...req, images: rest.map((i) => req.images[i]) }, remap));
+      r.results.forEach((item) => got.set(rest[item.index], { ...item, index: rest[item.index] }));
+      const results = req.images.map((img, i) => got.get(i) ?? { index: i, name: img.name });
+      const ranks = rankScores(results.map((x) => (x.score === undefined ? null : { score: x.score })));
+      return { ...r, results, ranks };
+    }
   }
 
   /**
