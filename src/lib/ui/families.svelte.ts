@@ -80,10 +80,10 @@ export class FamiliesState {
     try {
       this.status[url] = await client.downloadFamily(url, {}, (p) => (this.progress = p));
     } catch (e) {
-      // Cancelled or failed: the bytes already stored stay (a later Download resumes).
+      // Cancelled or failed: the bytes already stored stay (a later Download resumes). Show the
+      // family as it now is on disk, then the error (refresh clears the card's error).
+      await this.refresh(url);
       if ((e as Error).name !== 'CancelledError') this.errors[url] = e as Error;
-      await this.refresh(url).catch(() => undefined);
-      if ((e as Error).name !== 'CancelledError' && !this.errors[url]) this.errors[url] = e as Error;
     } finally {
       this.downloading = null;
       this.progress = null;
