@@ -3,6 +3,7 @@
 // at the first candidate not yet saved, and a candidate already saved is never saved twice.
 // DOM-free: the app passes the worker's generate, the tests and the benchmark pass the engine's.
 import type { Candidate, GenerateEvent, GenerateOptions } from '../engine/generate-run.ts';
+import type { ScoredResult } from './summary.ts';
 
 export interface EvalPrompt {
   id: string;
@@ -19,15 +20,9 @@ export interface EvalConfig {
   steps: number;
 }
 
-export interface EvalResult {
+/** One scored image (summary.ts's ScoredResult: promptId, prompt, category, k = candidate index, seed, score) and what is kept of it. */
+export interface EvalResult extends ScoredResult {
   runId: string;
-  promptId: string;
-  prompt: string;
-  category: string;
-  /** Candidate index within its prompt, 0…K-1. */
-  k: number;
-  seed: number;
-  score: number;
   reward: number;
   noiseHash: string;
   /** The candidate as a PNG with its metadata (what the gallery shows and the zip holds). */

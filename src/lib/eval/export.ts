@@ -6,17 +6,9 @@ import type { EvalResult } from './eval-run.ts';
 import type { EvalRunRecord } from './idb-eval-store.ts';
 import { summarize, type EvalSummary } from './summary.ts';
 
-export interface ExportImage {
-  promptId: string;
-  prompt: string;
-  category: string;
-  k: number;
-  seed: number;
-  score: number;
-  reward: number;
+export interface ExportImage extends Omit<EvalResult, 'runId' | 'png'> {
   /** Within its prompt, 1 = best; equal scores share the lowest rank ("1, 2, 2"), as in summary.ts. */
   rank: number;
-  noiseHash: string;
   /** The PNG's path inside the zip: images/<prompt folder>/<k>-<seed>.png. */
   file: string;
 }
