@@ -4,22 +4,12 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import type { PreviewServer } from 'vite';
-import { launch, openApp, serveDist, type Browser } from './browser.ts';
+import { openApp } from './browser.ts';
+import { useApp } from './app-fixture.ts';
 
-let server: PreviewServer;
-let url: string;
-let b: Browser;
-beforeAll(async () => {
-  ({ server, url } = await serveDist());
-  b = await launch(false);
-});
-afterAll(async () => {
-  await b?.close();
-  await server?.close();
-});
+const app = useApp();
 
 const PROMPTS = [
   { prompt: 'a green colored cat', category: 'colour' },
@@ -42,8 +32,8 @@ const done = async (page: Page) => Number(await progress(page).getAttribute('dat
 
 describe('Evaluate (WASM)', () => {
   it('runs 6 prompts × K=2, survives a reload mid-run, resumes and finishes with a consistent summary', async () => {
-    const { page } = b;
-    await openApp(page, url, 'wasm', { view: 'evaluate' });
+    const { page } = app.b;
+    await openApp(page, app.url, 'wasm', { view: 'evaluate' });
     await page.getByTestId('eval-file').setInputFiles(promptFile());
     await expect.poll(() => page.getByTestId('eval-set-name').textContent()).toBe('six.jsonl');
     await page.getByTestId('eval-k').fill('2');
@@ -53,15 +43,15 @@ describe('Evaluate (WASM)', () => {
     await expect.poll(() => done(page), { timeout: 60_000 }).toBeGreaterThanOrEqual(3);
 
     // Reload mid-run: what was scored is in IndexedDB, the run is offered for resuming.
-    await openApp(page, url, 'wasm', { view: 'evaluate' });
+    await openApp(page, app.url, 'wasm', { view: 'evaluate' });
     await expect.poll(() => progress(page).getAttribute('data-status'), { timeout: 30_000 }).toBe('stopped');
     const before = await done(page);
     expect(before).toBeGreaterThanOrEqual(3);
     expect(before).toBeLessThan(12);
-    b.requests.length = 0;
+    app.b.requests.length = 0;
     await page.getByTestId('eval-resume').click();
     await expect.poll(() => progress(page).getAttribute('data-status'), { timeout: 120_000 }).toBe('done');
-    expect(b.requests).toEqual([]);
+    expect(app.b.requests).toEqual([]);
     expect(await done(page)).toBe(12);
 
     // Every image once: 12 in the gallery, 2 per prompt, and the tables agree with them.
@@ -94,7 +84,7 @@ describe('Evaluate (WASM)', () => {
   });
 
   it('A/B mode records 3 keyboard choices, keeps them across a reload, and exports them', async () => {
-    const { page } = b;
+    const { page } = app.b;
     await page.getByTestId('ab-toggle').click();
     const ab = page.getByTestId('ab');
     for (const [i, key] of (['ArrowLeft', 'ArrowRight', 'ArrowDown'] as const).entries()) {
@@ -105,7 +95,7 @@ describe('Evaluate (WASM)', () => {
     }
     // The tie is left out of the agreement, as in ImageReward's evaluation.
     expect(await page.getByTestId('ab-agreement').getAttribute('data-n')).toBe('2');
-    await openApp(page, url, 'wasm', { view: 'evaluate' });
+    await openApp(page, app.url, 'wasm', { view: 'evaluate' });
     await expect.poll(() => page.getByTestId('ab').getAttribute('data-choices'), { timeout: 30_000 }).toBe('3');
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('ab-export').click()]);
     const lines = readFileSync((await download.path())!, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
@@ -119,7 +109,7 @@ describe('Evaluate (WASM)', () => {
   });
 
   it('Pause stops after the image in progress and Resume finishes the run without making any image twice', async () => {
-    const { page } = b;
+    const { page } = app.b;
     await page.getByTestId('eval-file').setInputFiles(promptFile());
     await page.getByTestId('eval-k').fill('2');
     await page.getByTestId('eval-steps').selectOption('4');

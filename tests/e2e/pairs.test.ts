@@ -4,24 +4,14 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PreviewServer } from 'vite';
+import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.ts';
 import { MODEL_DIRS } from '../engine/model-dirs.ts';
 import { sixImages, writeImages } from '../fixtures/images.ts';
-import { launch, openApp, serveDist, type Browser } from './browser.ts';
+import { openApp } from './browser.ts';
+import { useApp } from './app-fixture.ts';
 
-let server: PreviewServer;
-let url: string;
-let b: Browser;
-beforeAll(async () => {
-  ({ server, url } = await serveDist());
-  b = await launch(false);
-});
-afterAll(async () => {
-  await b?.close();
-  await server?.close();
-});
+const app = useApp();
 
 const PROMPT = 'a green colored cat sitting on a red sofa';
 
@@ -48,8 +38,8 @@ describe('preference accuracy (WASM)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'preflens-pairs-'));
     writeFileSync(join(dir, 'pairs.jsonl'), pairs.join('\n'));
 
-    const { page } = b;
-    await openApp(page, url, 'wasm', { view: 'evaluate' });
+    const { page } = app.b;
+    await openApp(page, app.url, 'wasm', { view: 'evaluate' });
     await page.getByTestId('pairs-file').setInputFiles(join(dir, 'pairs.jsonl'));
     await page.getByTestId('pairs-folder').setInputFiles(dirname(files[0]));
     await page.getByTestId('pairs-run').click();
@@ -64,8 +54,8 @@ describe('preference accuracy (WASM)', () => {
 
   it('a malformed pairs file is refused with its line number', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'preflens-pairs-'));
-    writeFileSync(join(dir, 'bad.jsonl'), `${JSON.stringify({ prompt: 'x', image_a: 'a.png', image_b: 'b.png', preferred: 'a' })}\n{"prompt": "y", "image_a": "a.png", "image_b": "c.png", "preferred": "left"}\n`);
-    await b.page.getByTestId('pairs-file').setInputFiles(join(dir, 'bad.jsonl'));
-    await expect.poll(() => b.page.getByTestId('pairs').getByTestId('error').textContent()).toMatch(/bad\.jsonl line 2: .*"left"/);
+    writeFileSync(join(dir, 'bad.jsonl'), `${JSON.stringify({ prompt: 'x', image_a: 'a.png', image_b: 'app.b.png', preferred: 'a' })}\n{"prompt": "y", "image_a": "a.png", "image_b": "c.png", "preferred": "left"}\n`);
+    await app.b.page.getByTestId('pairs-file').setInputFiles(join(dir, 'bad.jsonl'));
+    await expect.poll(() => app.b.page.getByTestId('pairs').getByTestId('error').textContent()).toMatch(/bad\.jsonl line 2: .*"left"/);
   });
 });

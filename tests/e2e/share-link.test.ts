@@ -1,28 +1,17 @@
 // Share links in Debian chromium (WASM): opening ?prompt=…&n=…&seed=… runs by itself, once; the
 // same link in another page (and the link Copy link shows) gives byte-identical PNGs and the same
 // scores; a bad value is named and nothing runs.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import type { PreviewServer } from 'vite';
-import { launch, serveDist, type Browser } from './browser.ts';
+import {  } from './browser.ts';
+import { useApp } from './app-fixture.ts';
 
 const LINK = '?prompt=a%20green%20colored%20cat&n=3&seed=1234&backend=wasm';
 const RANKED = (expected: number) =>
   document.querySelectorAll('[data-testid="candidate"][data-rank]:not([data-rank=""])').length === expected;
 
-let server: PreviewServer;
-let url: string;
-let b: Browser;
-
-beforeAll(async () => {
-  ({ server, url } = await serveDist());
-  b = await launch(false);
-  await b.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(url).origin });
-});
-afterAll(async () => {
-  await b?.close();
-  await server?.close();
-});
+const app = useApp(false, (a) =>
+  a.b.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(a.url).origin }));
 
 interface Shot { index: number; seed: number; rank: number; score: string; noiseHash: string; pngSha: string }
 
@@ -54,8 +43,8 @@ describe('share link', () => {
   let first: Shot[];
 
   it('opens Generate with the form filled and runs by itself: 3 ranked, scored candidates', async () => {
-    const { page } = b;
-    first = await openLinked(page, `${url}${LINK}`, 3);
+    const { page } = app.b;
+    first = await openLinked(page, `${app.url}${LINK}`, 3);
     expect(await page.getByTestId('tab-generate').getAttribute('aria-selected')).toBe('true');
     expect(await page.getByTestId('gen-prompt').inputValue()).toBe('a green colored cat');
     expect(await page.getByTestId('gen-n').inputValue()).toBe('3');
@@ -71,26 +60,26 @@ describe('share link', () => {
   });
 
   it('the same link in a second page gives byte-identical PNGs and identical scores', async () => {
-    const page = await b.context.newPage();
+    const page = await app.b.context.newPage();
     try {
-      expect(await openLinked(page, `${url}${LINK}`, 3)).toEqual(first);
+      expect(await openLinked(page, `${app.url}${LINK}`, 3)).toEqual(first);
     } finally {
       await page.close();
     }
   });
 
   it('Copy link copies and shows the opened parameters, and that link reproduces the run', async () => {
-    const { page } = b;
+    const { page } = app.b;
     await page.getByTestId('gen-copy-link').click();
     await expect.poll(() => page.getByTestId('gen-copy-status').textContent()).toBe('Link copied');
     const shown = (await page.getByTestId('gen-share-link').textContent())!.trim();
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(shown);
     const link = new URL(shown);
-    expect(`${link.origin}${link.pathname}`).toBe(new URL(url).href);
+    expect(`${link.origin}${link.pathname}`).toBe(new URL(app.url).href);
     expect(Object.fromEntries(link.searchParams)).toEqual({
       prompt: 'a green colored cat', n: '3', seed: '1234', steps: '1', backend: 'wasm',
     });
-    const page2 = await b.context.newPage();
+    const page2 = await app.b.context.newPage();
     try {
       expect(await openLinked(page2, shown, 3)).toEqual(first);
     } finally {
@@ -99,7 +88,7 @@ describe('share link', () => {
   });
 
   it('runs only once: restarting the engine (new backend) does not start the run again', async () => {
-    const { page } = b;
+    const { page } = app.b;
     // Any card losing its rank means the grid was reset for a new run.
     await page.evaluate(() => {
       const w = window as unknown as { rerun: boolean };
@@ -121,9 +110,9 @@ describe('share link', () => {
     ['n=0', '?prompt=a%20green%20colored%20cat&n=0&seed=1234&backend=wasm', /"n" must be a whole number from 1 to 16 .*got "0"/],
     ['seed=abc', '?prompt=a%20green%20colored%20cat&n=3&seed=abc&backend=wasm', /"seed" must be a whole number from 0 to 4294967295 .*got "abc"/],
   ])('a bad link (%s) names the parameter and does not run', async (_, query, message) => {
-    const page = await b.context.newPage();
+    const page = await app.b.context.newPage();
     try {
-      await page.goto(`${url}${query}`);
+      await page.goto(`${app.url}${query}`);
       await page.getByTestId('generator').waitFor({ state: 'attached', timeout: 60_000 });
       expect(await page.getByTestId('gen-link-error').textContent()).toMatch(message);
       // The valid values still reach the form, and the models being ready does not start a run.
