@@ -1,8 +1,8 @@
 // Runs inside Chromium (built by bench/run.ts): times the real worker path (comlink client →
 // worker → engine) on the built-in model and returns the engine's stage timings.
 import { EngineClient } from '../src/lib/worker/client.ts';
-import type { BackendPreference } from '../src/lib/engine/backend-choice.ts';
-import type { StageTimings } from '../src/lib/engine/scorer.ts';
+import type { BackendPreference } from '../src/lib/engine/runtime/backend-choice.ts';
+import type { StageTimings } from '../src/lib/engine/score/vp-scorer.ts';
 import { addCandidate, newAccumulator, summarize } from './gen-accumulator.ts';
 
 export interface BrowserBenchArgs {

@@ -15,8 +15,9 @@ import { Engine } from '../src/lib/engine/engine.ts';
 import { runEvaluation } from '../src/lib/eval/eval-run.ts';
 import { MemoryEvalStore } from '../src/lib/eval/memory-eval-store.ts';
 import { BUILTIN_PROMPT_SET } from '../src/lib/eval/prompt-set.ts';
-import { launch, openApp, serveDist } from '../tests/e2e/browser.ts';
-import { dirReader, MODEL_DIRS } from '../tests/engine/model-dirs.ts';
+import { launch, openApp, serveDist } from '../scripts/harness/chromium.ts';
+import { MODEL_DIRS } from '../models/dirs.ts';
+import { dirReader } from '../src/cli/dir-reader.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const RUN = { prompts: 60, k: 4, seed: 1, steps: 1 };

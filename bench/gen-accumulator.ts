@@ -1,6 +1,6 @@
 // Sums per-candidate stage timings of generation runs into per-candidate means (shared by the
 // Chromium page and the Node side of the benchmark, so both paths are summarized alike).
-import type { Candidate } from '../src/lib/engine/generate-run.ts';
+import type { Candidate } from '../src/lib/engine/generate/candidate-run.ts';
 
 export interface Accumulator {
   candidates: number;

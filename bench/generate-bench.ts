@@ -1,7 +1,8 @@
 // Generation benchmark, Node side (ort-web WASM, the engine directly) and the report section for
 // all paths: seconds per candidate by stage, and memory after 1 run vs after the last run.
 import { Engine } from '../src/lib/engine/engine.ts';
-import { dirReader, MODEL_DIRS } from '../tests/engine/model-dirs.ts';
+import { MODEL_DIRS } from '../models/dirs.ts';
+import { dirReader } from '../src/cli/dir-reader.ts';
 import type { GenBenchArgs, GenBenchResult } from './browser-bench.ts';
 import { addCandidate, newAccumulator, summarize } from './gen-accumulator.ts';
 

@@ -5,4 +5,4 @@
 export {
   GaussianNoise as Gaussian,
   mulberry32,
-} from '../src/lib/engine/schedulers/gaussian-noise.ts';
+} from '../src/lib/engine/generate/gaussian-noise.ts';

@@ -3,9 +3,9 @@
 // test images, the same ones the e2e tests use), and the Models view with the tiny VP-Score family
 // served "as if remote" by the e2e model server, downloaded, and the tiny diffusion family mid-download.
 import { resolve } from 'node:path';
-import { launch, openApp, serveDist } from '../tests/e2e/browser.ts';
-import { startModelServer } from '../tests/e2e/model-server.ts';
-import { sixImages, writeImages } from '../tests/fixtures/images.ts';
+import { launch, openApp, serveDist } from './harness/chromium.ts';
+import { startModelServer } from './harness/model-server.ts';
+import { sixImages, writeImages } from '../models/test-images.ts';
 
 const docs = resolve(import.meta.dirname, '../docs');
 const ranked = (n: number) => document.querySelectorAll('[data-rank]:not([data-rank=""])').length >= n;

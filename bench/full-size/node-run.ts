@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Engine } from '../../src/lib/engine/engine.ts';
 import { IMAGE_TENSOR_SIZE } from '../../src/lib/engine/image/preprocess.ts';
-import { dirReader } from '../../tests/engine/model-dirs.ts';
+import { dirReader } from '../../src/cli/dir-reader.ts';
 
 const [runtime, dir, threadsArg, batchesArg] = process.argv.slice(2);
 const threads = Number(threadsArg);

@@ -9,11 +9,11 @@ import { parseArgs } from 'node:util';
 import { CHECK_PROMPTS, compareOnCheckSet, scoreCheckSet, syntheticImages } from '../lib/engine/convert/check-set.ts';
 import { isVariant, VARIANTS, type Variant } from '../lib/engine/convert/convert-model.ts';
 import { addVariant, convertFolder } from '../lib/engine/convert/variant-folder.ts';
-import { MANIFEST_FILE } from '../lib/engine/manifest.ts';
+import { MANIFEST_FILE } from '../lib/engine/families/vp-score-manifest.ts';
 import { Engine } from '../lib/engine/engine.ts';
-import { ModelFileError } from '../lib/engine/errors.ts';
+import { dirReader } from './dir-reader.ts';
 import { decodeImage } from '../lib/engine/image/decode.ts';
-import { readModelFolder } from '../lib/engine/model-folder.ts';
+import { readVpScoreFolder } from '../lib/engine/families/vp-score-folder.ts';
 import type { Sink } from './main.ts';
 
 export const CONVERT_USAGE = 'usage: preflens convert --model DIR --to fp16,q8,q4,q4f16 [--out DIR] [--threads N] [--json] [--check IMAGE...]';
@@ -50,10 +50,8 @@ export async function convertCommand(argv: string[], out: Sink, err: Sink): Prom
     const engine = new Engine();
     await engine.init({ backend: 'wasm', numThreads: threads ? Number(threads) : undefined });
     const dir = resolve(model);
-    const read = (name: string) => readFile(join(dir, name)).then((b) => new Uint8Array(b), (e) => {
-      throw new ModelFileError(`${join(dir, name)}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-    });
-    const ref = await readModelFolder(read, dir);
+    const read = dirReader(dir);
+    const ref = await readVpScoreFolder(read, dir);
     const tokenizerBytes = await read(ref.manifest.files.tokenizer);
     const images = checkFiles.length
       ? await Promise.all(checkFiles.map(async (f) => decodeImage(new Uint8Array(await readFile(f)), basename(f))))

@@ -3,12 +3,11 @@
 //   preflens convert --model DIR --to fp16,q8,q4 --out DIR [--check IMAGE…]   (see convert.ts)
 // Prints JSON: {model, backend, prompt, results: [{file, reward, score, rank} | {file, error}]}.
 import { openAsBlob } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { basename, join, resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Engine } from '../lib/engine/engine.ts';
-import type { ImageInput } from '../lib/engine/scorer.ts';
-import { ModelFileError } from '../lib/engine/errors.ts';
+import type { ImageInput } from '../lib/engine/score/vp-scorer.ts';
+import { dirReader } from './dir-reader.ts';
 import { CONVERT_USAGE, convertCommand } from './convert.ts';
 
 const USAGE = 'usage: preflens score --model DIR --prompt "text" [--batch N] [--threads N] IMAGE...';
@@ -71,16 +70,6 @@ export async function main(argv: string[], out: Sink = process.stdout, err: Sink
     err.write(`preflens: ${(e as Error).name}: ${(e as Error).message}\n`);
     return 1;
   }
-}
-
-function dirReader(dir: string) {
-  return async (name: string): Promise<Uint8Array> => {
-    try {
-      return new Uint8Array(await readFile(join(dir, name)));
-    } catch (e) {
-      throw new ModelFileError(`${join(dir, name)}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-    }
-  };
 }
 
 /** A file on disk as the engine's ImageInput, read lazily (the size is checked before reading). */

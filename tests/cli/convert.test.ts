@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.ts';
-import { parseManifest } from '../../src/lib/engine/manifest.ts';
-import { planFamily } from '../../src/lib/engine/family.ts';
-import { MODEL_DIRS } from '../engine/model-dirs.ts';
+import { parseVpManifest } from '../../src/lib/engine/families/vp-score-manifest.ts';
+import { planFamily } from '../../src/lib/engine/families/family-plan.ts';
+import { MODEL_DIRS } from '../../models/dirs.ts';
 
 function capture() {
   let text = '';
@@ -27,7 +27,7 @@ describe('preflens convert', () => {
     expect(v).toMatchObject({ variant: 'q8', id: 'vp-tiny-q8', dir: join(out, 'vp-tiny-q8') });
     expect(v.ratio).toBeLessThan(0.35);
     expect(v.rho).toBeGreaterThan(0.9);
-    const m = parseManifest(readFileSync(join(out, 'vp-tiny-q8', 'preflens.json'), 'utf8'));
+    const m = parseVpManifest(readFileSync(join(out, 'vp-tiny-q8', 'preflens.json'), 'utf8'));
     expect(m.sizes?.modelBytes).toBe(v.bytes);
     expect(readFileSync(join(out, 'vp-tiny-q8', 'model.onnx')).byteLength).toBe(v.bytes);
   });
@@ -37,7 +37,7 @@ describe('preflens convert', () => {
     cpSync(MODEL_DIRS.tiny, dir, { recursive: true });
     const [o, e] = [capture(), capture()];
     expect(await main(['convert', '--model', dir, '--to', 'q8,fp16', '--json'], o, e)).toBe(0);
-    const m = parseManifest(readFileSync(join(dir, 'preflens.json'), 'utf8'), 'preflens.json', { remote: true });
+    const m = parseVpManifest(readFileSync(join(dir, 'preflens.json'), 'utf8'), 'preflens.json', { remote: true });
     expect(Object.keys(m.variants ?? {})).toEqual(['q8', 'fp16']);
     for (const v of ['q8', 'fp16'] as const) {
       const bytes = readFileSync(join(dir, `model.${v}.onnx`));

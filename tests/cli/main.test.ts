@@ -6,8 +6,8 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.ts';
-import { badImages, sixImages, writeImages } from '../fixtures/images.ts';
-import { MODEL_DIRS } from '../engine/model-dirs.ts';
+import { badImages, sixImages, writeImages } from '../../models/test-images.ts';
+import { MODEL_DIRS } from '../../models/dirs.ts';
 
 const BIN = resolve(import.meta.dirname, '../../bin/preflens.mjs');
 

@@ -2,7 +2,7 @@
 // the file's tests and closed after them.
 import { afterAll, beforeAll } from 'vitest';
 import type { PreviewServer } from 'vite';
-import { launch, serveDist, type Browser } from './browser.ts';
+import { launch, serveDist, type Browser } from '../../scripts/harness/chromium.ts';
 
 export interface AppFixture {
   url: string;

@@ -2,8 +2,8 @@
 // path and on the WASM path (no WebGPU), the same ranking, scores within 1e-3, the backend named.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PreviewServer } from 'vite';
-import { launch, openApp, readCards, serveDist, type Browser, type CardState } from './browser.ts';
-import { badImages, sixImages, writeImages } from '../fixtures/images.ts';
+import { launch, openApp, readCards, serveDist, type Browser, type CardState } from '../../scripts/harness/chromium.ts';
+import { badImages, sixImages, writeImages } from '../../models/test-images.ts';
 
 let server: PreviewServer;
 let url: string;

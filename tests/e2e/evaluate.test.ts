@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { openApp } from './browser.ts';
+import { openApp } from '../../scripts/harness/chromium.ts';
 import { useApp } from './app-fixture.ts';
 
 const app = useApp();

@@ -6,8 +6,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PreviewServer } from 'vite';
-import { launch, openApp, serveDist } from './browser.ts';
-import { sixImages, writeImages } from '../fixtures/images.ts';
+import { launch, openApp, serveDist } from '../../scripts/harness/chromium.ts';
+import { sixImages, writeImages } from '../../models/test-images.ts';
 
 const EXPORTED = resolve(import.meta.dirname, '../../models/out/vp-export-test');
 const REFERENCE = `${EXPORTED}.reference.json`;

@@ -5,9 +5,9 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { PreviewServer } from 'vite';
-import { launch, openApp, serveDist, type Browser } from './browser.ts';
-import { latentNoise } from '../../src/lib/engine/schedulers/gaussian-noise.ts';
-import { sha256Hex } from '../../src/lib/engine/model-folder.ts';
+import { launch, openApp, serveDist, type Browser } from '../../scripts/harness/chromium.ts';
+import { latentNoise } from '../../src/lib/engine/generate/gaussian-noise.ts';
+import { sha256Hex } from '../../src/lib/engine/store/sha256.ts';
 import { pngMetadata } from '../../src/lib/engine/image/png-encode.ts';
 
 let server: PreviewServer;

@@ -6,9 +6,9 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
 import type { PreviewServer } from 'vite';
-import { launch, serveDist, type Browser } from './browser.ts';
-import { startModelServer, type ModelServer } from './model-server.ts';
-import { sixImages, writeImages } from '../fixtures/images.ts';
+import { launch, serveDist, type Browser } from '../../scripts/harness/chromium.ts';
+import { startModelServer, type ModelServer } from '../../scripts/harness/model-server.ts';
+import { sixImages, writeImages } from '../../models/test-images.ts';
 
 let app: { server: PreviewServer; url: string };
 let models: ModelServer;

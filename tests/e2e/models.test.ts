@@ -7,9 +7,9 @@ import { join } from 'node:path';
 import { encode as encodePng } from 'fast-png';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PreviewServer } from 'vite';
-import { launch, openApp, readCards, serveDist, type Browser } from './browser.ts';
-import { sixImages, writeImages } from '../fixtures/images.ts';
-import { MODEL_DIRS } from '../engine/model-dirs.ts';
+import { launch, openApp, readCards, serveDist, type Browser } from '../../scripts/harness/chromium.ts';
+import { sixImages, writeImages } from '../../models/test-images.ts';
+import { MODEL_DIRS } from '../../models/dirs.ts';
 
 let server: PreviewServer;
 let url: string;

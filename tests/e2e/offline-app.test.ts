@@ -11,8 +11,8 @@ import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import type { PreviewServer } from 'vite';
-import { launch, openApp, serveDist, type Browser } from './browser.ts';
-import { serveStatic, type StaticServer } from './static-server.ts';
+import { launch, openApp, serveDist, type Browser } from '../../scripts/harness/chromium.ts';
+import { serveStatic, type StaticServer } from '../../scripts/harness/static-server.ts';
 
 const DIST = process.env.PREFLENS_DIST ?? 'dist';
 

@@ -6,9 +6,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.ts';
-import { MODEL_DIRS } from '../engine/model-dirs.ts';
-import { sixImages, writeImages } from '../fixtures/images.ts';
-import { openApp } from './browser.ts';
+import { MODEL_DIRS } from '../../models/dirs.ts';
+import { sixImages, writeImages } from '../../models/test-images.ts';
+import { openApp } from '../../scripts/harness/chromium.ts';
 import { useApp } from './app-fixture.ts';
 
 const app = useApp();

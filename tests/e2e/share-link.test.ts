@@ -3,7 +3,7 @@
 // scores; a bad value is named and nothing runs.
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import {  } from './browser.ts';
+import {  } from '../../scripts/harness/chromium.ts';
 import { useApp } from './app-fixture.ts';
 
 const LINK = '?prompt=a%20green%20colored%20cat&n=3&seed=1234&backend=wasm';

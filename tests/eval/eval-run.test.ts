@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { GenerateEvent, GenerateOptions } from '../../src/lib/engine/generate-run.ts';
+import type { GenerateEvent, GenerateOptions } from '../../src/lib/engine/generate/candidate-run.ts';
 import { firstUnsaved, promptSeed, resultKey, runEvaluation, type EvalConfig, type EvalProgress } from '../../src/lib/eval/eval-run.ts';
 import { MemoryEvalStore } from '../../src/lib/eval/memory-eval-store.ts';
 
@@ -70,7 +70,7 @@ describe('evaluation run', () => {
     const inner = fakeGenerate([]);
     // Events for the last candidate of each prompt are held back, as a late MessagePort delivery would.
     const generate = async (o: GenerateOptions, on: (e: GenerateEvent) => void) => {
-      const candidates: import('../../src/lib/engine/generate-run.ts').Candidate[] = [];
+      const candidates: import('../../src/lib/engine/generate/candidate-run.ts').Candidate[] = [];
       const r = await inner(o, (e) => {
         if (e.kind === 'candidate') candidates.push(e.candidate);
         if (e.kind !== 'candidate' || e.candidate.index < o.n - 1) on(e);

@@ -1,7 +1,7 @@
 // Shared helpers for the diffusion-family tests: build the folders into a temp dir (so the tests do
 // not depend on `npm run models` having run), open the graphs on onnxruntime-web's wasm backend,
 // and move float16 data in and out (ort-web takes and returns float16 as raw Uint16Array bits in Node).
-import { fromFloat16Bits as fromHalfBits, toFloat16Bits as toHalfBits } from '../../src/lib/engine/float16.ts';
+import { fromFloat16Bits as fromHalfBits, toFloat16Bits as toHalfBits } from '../../src/lib/engine/runtime/float16.ts';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

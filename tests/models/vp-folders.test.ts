@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { validateManifest } from '../../src/lib/engine/manifest.ts';
+import { validateVpManifest } from '../../src/lib/engine/families/vp-score-manifest.ts';
 import type { BuiltFolder } from '../../models/vp-score/build-folder.ts';
 import { syntheticPixels } from '../../models/vp-score/synthetic.ts';
 import { buildAllFolders, openSession, ort } from './fixtures.ts';
@@ -17,9 +17,9 @@ beforeAll(() => {
 const sha256 = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
 
 describe('model folders', () => {
-  it('write a preflens.json that validateManifest accepts, with matching hashes and calibration', () => {
+  it('write a preflens.json that validateVpManifest accepts, with matching hashes and calibration', () => {
     for (const [id, b] of Object.entries(built)) {
-      const manifest = validateManifest(JSON.parse(readFileSync(join(b.dir, 'preflens.json'), 'utf8')), `${id}/preflens.json`);
+      const manifest = validateVpManifest(JSON.parse(readFileSync(join(b.dir, 'preflens.json'), 'utf8')), `${id}/preflens.json`);
       expect(manifest.id).toBe(id);
       expect(manifest.maxLength).toBe(35);
       expect(manifest.imageSize).toBe(224);

@@ -9,9 +9,9 @@ import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { Engine } from '../../src/lib/engine/engine.ts';
-import { createSession, run, tensor } from '../../src/lib/engine/ort-session.ts';
-import { asInputs, sixImages, writeImages } from '../fixtures/images.ts';
-import { dirReader } from '../engine/model-dirs.ts';
+import { createSession, run, tensor } from '../../src/lib/engine/runtime/ort-session.ts';
+import { asInputs, sixImages, writeImages } from '../../models/test-images.ts';
+import { dirReader } from '../../src/cli/dir-reader.ts';
 
 const PY = '/usr/bin/python3';
 const root = resolve(import.meta.dirname, '../..');

@@ -2,9 +2,9 @@
 // builds, that the two round-trip through a real URL, and that the limits are the engine's own.
 import { describe, expect, it } from 'vitest';
 import { buildShareLink, MAX_N, MAX_SEED, MAX_STEPS, MIN_STEPS, parseShareLink, type ShareParams } from '../../src/lib/ui/share-link.ts';
-import { validateRequest } from '../../src/lib/engine/generate-run.ts';
-import { MAX_CANDIDATES } from '../../src/lib/engine/generator.ts';
-import * as scheduler from '../../src/lib/engine/schedulers/euler-ancestral.ts';
+import { validateRequest } from '../../src/lib/engine/generate/candidate-run.ts';
+import { MAX_CANDIDATES } from '../../src/lib/engine/generate/sd-turbo-pipeline.ts';
+import * as scheduler from '../../src/lib/engine/generate/euler-ancestral.ts';
 
 const AT = { origin: 'https://example.org', pathname: '/tools/preflens/' };
 const roundTrip = (p: ShareParams, extras = {}) => parseShareLink(new URL(buildShareLink(AT, p, extras)).search);

@@ -1,21 +1,21 @@
 // The engine's public API: the same object runs inside the Web Worker (exposed by comlink),
 // in Node tests, the CLI and the benchmarks. One backend, one scorer and one generator at a time.
-import { chooseBackend, type BackendChoice, type BackendPreference } from './backend-choice.ts';
-import { destroyDevice, watchDeviceLoss } from './device-loss.ts';
-import type { DtypeVariant } from './diffusion-manifest.ts';
+import { chooseBackend, type BackendChoice, type BackendPreference } from './runtime/backend-choice.ts';
+import { destroyDevice, watchDeviceLoss } from './runtime/device-loss.ts';
+import type { DtypeVariant } from './families/diffusion-manifest.ts';
 import { BackendError, CancelledError, DeviceLostError } from './errors.ts';
-import { FamilyStore, type Device, type FamilyStatus } from './family-store.ts';
-import { generateCandidates, validateRequest, type Candidate, type GenerateEvent, type GenerateOptions, type PromptTokens } from './generate-run.ts';
-import type { SdGenerator } from './generator.ts';
+import { FamilyStore, type Device, type FamilyStatus } from './families/family-store.ts';
+import { generateCandidates, validateRequest, type Candidate, type GenerateEvent, type GenerateOptions, type PromptTokens } from './generate/candidate-run.ts';
+import type { SdGenerator } from './generate/sd-turbo-pipeline.ts';
 import { preloadCodecs } from './image/wasm-codecs.ts';
-import type { VpDtype } from './manifest.ts';
-import { openGenerator, openScorer } from './model-loader.ts';
-import { openSource, type ModelSource, type OpenedSource } from './model-source.ts';
-import { configureRuntime } from './ort-session.ts';
-import type { ImageInput, PromptInfo, ScoreEvent, ScoreReport, VpScorer } from './scorer.ts';
+import type { VpDtype } from './families/vp-score-manifest.ts';
+import { openGenerator, openScorer } from './families/model-loader.ts';
+import { openSource, type ModelSource, type OpenedSource } from './families/model-source.ts';
+import { configureRuntime } from './runtime/ort-session.ts';
+import type { ImageInput, PromptInfo, ScoreEvent, ScoreReport, VpScorer } from './score/vp-scorer.ts';
 import { openBrowserStore } from './store/browser-store.ts';
 import type { DownloadProgress, ModelStore, StorageInfo } from './store/model-store.ts';
-import { probeWebGpu, type GpuLike } from './webgpu-probe.ts';
+import { probeWebGpu, type GpuLike } from './runtime/webgpu-probe.ts';
 
 export interface InitOptions {
   backend?: BackendPreference;

@@ -2,7 +2,7 @@
 // at once (IndexedDB in the app), so a reload, a crash or Pause loses nothing: running again starts
 // at the first candidate not yet saved, and a candidate already saved is never saved twice.
 // DOM-free: the app passes the worker's generate, the tests and the benchmark pass the engine's.
-import type { Candidate, GenerateEvent, GenerateOptions } from '../engine/generate-run.ts';
+import type { Candidate, GenerateEvent, GenerateOptions } from '../engine/generate/candidate-run.ts';
 import type { ScoredResult } from './summary.ts';
 
 export interface EvalPrompt {

@@ -2,7 +2,7 @@
 // Plain numbers in, plain numbers out, so the Evaluate view, the JSON/CSV export and the tests all
 // read the same figures.
 
-import { rankScores } from '../engine/rank.ts';
+import { rankScores } from '../engine/score/rank.ts';
 
 /** One scored candidate: candidate `k` (0..K−1) of prompt `promptId`, made from `seed`. */
 export interface ScoredResult {

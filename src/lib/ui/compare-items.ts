@@ -1,6 +1,6 @@
 // What the Compare view holds per image: the user's File (never uploaded), a local object URL for
 // the thumbnail, and the engine's result once it arrives.
-import type { ScoredImage } from '../engine/scorer.ts';
+import type { ScoredImage } from '../engine/score/vp-scorer.ts';
 
 export interface CompareItem {
   id: number;

@@ -1,7 +1,7 @@
 // Rune state for the one worker-backed engine: backend, loaded model, busy/error. Components read
 // it and call its methods; only the worker client touches the engine.
 import { EngineClient, type DtypeVariant, type EngineInfo, type LoadedGenerator, type LoadedModel, type ModelSource } from '../worker/client.ts';
-import type { BackendPreference } from '../engine/backend-choice.ts';
+import type { BackendPreference } from '../engine/runtime/backend-choice.ts';
 
 export const BUILTIN_MODEL_URL = () => new URL('models/vp-tiny/', document.baseURI).href;
 export const BUILTIN_DIFFUSION_URL = () => new URL('models/sd-tiny/', document.baseURI).href;

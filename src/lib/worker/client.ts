@@ -9,10 +9,10 @@ import type {
   DownloadProgress, Engine, EngineInfo, FamilyStatus, GenerateReport, InitOptions, LoadedGenerator, LoadedModel, ModelSource,
   ScoreRequest, StorageInfo,
 } from '../engine/engine.ts';
-import type { PromptInfo, ScoredImage, ScoreEvent, ScoreReport } from '../engine/scorer.ts';
-import { rankScores } from '../engine/rank.ts';
-import type { Candidate, GenerateEvent, GenerateOptions, PromptTokens } from '../engine/generate-run.ts';
-import type { DtypeVariant } from '../engine/diffusion-manifest.ts';
+import type { PromptInfo, ScoredImage, ScoreEvent, ScoreReport } from '../engine/score/vp-scorer.ts';
+import { rankScores } from '../engine/score/rank.ts';
+import type { Candidate, GenerateEvent, GenerateOptions, PromptTokens } from '../engine/generate/candidate-run.ts';
+import type { DtypeVariant } from '../engine/families/diffusion-manifest.ts';
 import { DeviceLostError, rebuildError } from '../engine/errors.ts';
 
 export type { EngineInfo, LoadedModel, ScoreEvent, ScoreReport, PromptInfo };

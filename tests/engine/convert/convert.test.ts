@@ -19,9 +19,10 @@ import { VARIANTS, type Variant } from '../../../src/lib/engine/convert/convert-
 import { ConvertError, decodeModel, type Model } from '../../../src/lib/engine/convert/onnx-io.ts';
 import { convertFolder, type SourceFolder } from '../../../src/lib/engine/convert/variant-folder.ts';
 import { Engine } from '../../../src/lib/engine/engine.ts';
-import { parseManifest } from '../../../src/lib/engine/manifest.ts';
-import { asInputs, sixImages } from '../../fixtures/images.ts';
-import { dirReader, MODEL_DIRS } from '../model-dirs.ts';
+import { parseVpManifest } from '../../../src/lib/engine/families/vp-score-manifest.ts';
+import { asInputs, sixImages } from '../../../models/test-images.ts';
+import { MODEL_DIRS } from '../../../models/dirs.ts';
+import { dirReader } from '../../../src/cli/dir-reader.ts';
 
 const PROMPTS = ['a green colored cat on a red sofa', 'three red apples on a wooden table', 'a dog'];
 const MAX_DIFF: Record<Variant, number> = { fp16: 0.02, q8: 0.3, q4: 1.5, q4f16: 1.5 };
@@ -30,7 +31,7 @@ const IMAGES = sixImages(); // encoding the PNGs takes ~0.5 s: once per file
 
 function source(dir: string): SourceFolder {
   return {
-    manifest: parseManifest(readFileSync(join(dir, 'preflens.json'), 'utf8')),
+    manifest: parseVpManifest(readFileSync(join(dir, 'preflens.json'), 'utf8')),
     modelBytes: new Uint8Array(readFileSync(join(dir, 'model.onnx'))),
     tokenizerBytes: new Uint8Array(readFileSync(join(dir, 'tokenizer.json'))),
     origin: dir,

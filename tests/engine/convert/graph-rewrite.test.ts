@@ -11,7 +11,7 @@ import { convertModel } from '../../../src/lib/engine/convert/convert-model.ts';
 import { packQ4 } from '../../../src/lib/engine/convert/quantize-q4.ts';
 import { quantizeQ8 } from '../../../src/lib/engine/convert/quantize-q8.ts';
 import { convertToFp16, rewriteToFp16 } from '../../../src/lib/engine/convert/to-fp16.ts';
-import { MODEL_DIRS } from '../model-dirs.ts';
+import { MODEL_DIRS } from '../../../models/dirs.ts';
 
 const tiny = () => decodeModel(readFileSync(join(MODEL_DIRS.tiny, 'model.onnx')));
 const ops = (m: Model) => (m.graph!.node ?? []).map((n) => n.opType!);

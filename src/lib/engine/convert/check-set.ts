@@ -1,10 +1,10 @@
 // The fixed check set a conversion is judged on: deterministic synthetic images (made in memory, no
 // files) and a few prompts, scored by the float32 model and the variant with the same VpScorer. The
 // caller configures the runtime first (Engine.init or configureRuntime).
-import type { EpName } from '../backend-choice.ts';
+import type { EpName } from '../runtime/backend-choice.ts';
 import type { RgbImage } from '../image/rgb-image.ts';
-import type { VpScoreManifest } from '../manifest.ts';
-import { VpScorer } from '../scorer.ts';
+import type { VpScoreManifest } from '../families/vp-score-manifest.ts';
+import { VpScorer } from '../score/vp-scorer.ts';
 import { agreement, type Agreement } from './agreement.ts';
 
 export const CHECK_PROMPTS = ['a red cat on a green sofa', 'three apples on a wooden table', 'a blue sky over the sea'];

@@ -11,7 +11,7 @@
 // For q4f16 the rewrite also runs on the q4 pass's output: MatMulNBits then takes fp16 A and scales.
 // Integer tensors (shapes, indices, the attention mask) are never touched. Nodes are visited in the
 // file's (topological) order and each float value is tracked as fp16 or fp32 in the new graph.
-import { toFloat16Bits } from '../float16.ts';
+import { toFloat16Bits } from '../runtime/float16.ts';
 import { assertFloat32VpScore } from './contract-check.ts';
 import { ConvertError, DT, floatData, getAttr, makeTensor, markVariant, namer, num, onnx, type Model, type Node } from './onnx-io.ts';
 

@@ -1,8 +1,8 @@
 // A converted model folder: the variant's model file, the tokenizer copied byte for byte, and a
 // preflens.json whose id is suffixed ("vp-tiny-q8") and whose modelBytes/sha256 describe the new file.
-import { validateManifest, type VpScoreManifest } from '../manifest.ts';
-import { MANIFEST_FILE } from '../manifest.ts';
-import { sha256Hex } from '../model-folder.ts';
+import { validateVpManifest, type VpScoreManifest } from '../families/vp-score-manifest.ts';
+import { MANIFEST_FILE } from '../families/vp-score-manifest.ts';
+import { sha256Hex } from '../store/sha256.ts';
 import { convertModel, type Variant } from './convert-model.ts';
 
 export interface SourceFolder {
@@ -24,7 +24,7 @@ export async function convertFolder(src: SourceFolder, variant: Variant): Promis
   const modelBytes = convertModel(src.modelBytes, variant, `${src.origin}/${src.manifest.files.model}`);
   // The folder holds one model: the source's other variants do not come along.
   const { variants: _others, ...m } = src.manifest;
-  const manifest = validateManifest(
+  const manifest = validateVpManifest(
     {
       ...m,
       id: `${m.id}-${variant}`,
@@ -55,6 +55,6 @@ export async function convertFolder(src: SourceFolder, variant: Variant): Promis
 export async function addVariant(manifest: VpScoreManifest, v: VariantFolder): Promise<{ manifest: VpScoreManifest; file: string }> {
   const file = `model.${v.variant}.onnx`;
   const entry = { file, bytes: v.modelBytes.byteLength, sha256: await sha256Hex(v.modelBytes) };
-  const next = validateManifest({ ...manifest, variants: { ...manifest.variants, [v.variant]: entry } }, MANIFEST_FILE);
+  const next = validateVpManifest({ ...manifest, variants: { ...manifest.variants, [v.variant]: entry } }, MANIFEST_FILE);
   return { manifest: next, file };
 }

@@ -2,11 +2,11 @@
 // cancel and a quota check first), verification (length, then sha256 from the manifest or the one
 // recorded at first download), and eviction of a cached copy that no longer verifies.
 import { CancelledError, ModelFileError, StorageQuotaError } from '../errors.ts';
-import { formatBytes as mb } from '../format-bytes.ts';
+import { formatBytes as mb } from './format-bytes.ts';
 import { isQuotaError, type FileStorage, type StorageManagerLike } from './file-storage.ts';
 import { fetchResumable } from './fetch-resumable.ts';
 import type { FileRecord, RecordStore } from './records.ts';
-import { sha256OfChunks, viewsOf } from './sha256-chunks.ts';
+import { sha256OfChunks, viewsOf } from './sha256.ts';
 import { TransferRate, type Transfer } from './transfer-rate.ts';
 
 /** A file as a manifest describes it, with its URL resolved. */

@@ -1,0 +1,11 @@
+// Where `npm run models` writes the built test models (see models/build.ts).
+import { join, resolve } from 'node:path';
+
+const root = resolve(import.meta.dirname, '..');
+export const MODEL_DIRS = {
+  tiny: join(root, 'public/models/vp-tiny'),
+  wide: join(root, 'models/out/vp-tiny-wide'),
+  badContract: join(root, 'models/out/vp-bad-contract'),
+  sdTiny: join(root, 'public/models/sd-tiny'),
+  sdBadContract: join(root, 'models/out/sd-bad-contract'),
+};

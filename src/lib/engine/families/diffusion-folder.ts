@@ -1,0 +1,41 @@
+// A diffusion family folder (preflens.json + three graphs per dtype variant + tokenizer.json), read
+// through the same ReadFile function as VP-Score folders: HTTP for the built-in family, picked files
+// or a Node directory otherwise. Only the chosen variant's graphs are read.
+import { ModelFileError } from '../errors.ts';
+import { GRAPHS, parseDiffusionManifest, tokenizerEntry, type DiffusionManifest, type DtypeVariant, type GraphName } from './diffusion-manifest.ts';
+import { MANIFEST_FILE } from './vp-score-manifest.ts';
+import { readGraph, readJson, type ExternalData, type ReadFile } from './read-file.ts';
+
+export interface DiffusionFolder {
+  manifest: DiffusionManifest;
+  variant: DtypeVariant;
+  graphs: Record<GraphName, Uint8Array>;
+  externalData: Partial<Record<GraphName, ExternalData[]>>;
+  tokenizerJson: unknown;
+  origin: string;
+}
+
+const text = new TextDecoder();
+
+export async function readDiffusionManifest(read: ReadFile, origin: string): Promise<DiffusionManifest> {
+  return parseDiffusionManifest(text.decode(await read(MANIFEST_FILE)), `${origin}/${MANIFEST_FILE}`);
+}
+
+export async function readDiffusionFolder(
+  read: ReadFile,
+  origin: string,
+  manifest: DiffusionManifest,
+  variant: DtypeVariant,
+): Promise<DiffusionFolder> {
+  const files = manifest.variants[variant];
+  if (!files) throw new ModelFileError(`${origin} has no ${variant} variant`);
+  const graphs = {} as Record<GraphName, Uint8Array>;
+  const externalData: DiffusionFolder['externalData'] = {};
+  for (const g of GRAPHS) {
+    const { bytes, externalData: data } = await readGraph(read, origin, files[g]);
+    graphs[g] = bytes;
+    if (data) externalData[g] = data;
+  }
+  const tokenizerJson = await readJson(read, origin, tokenizerEntry(manifest));
+  return { manifest, variant, graphs, externalData, tokenizerJson, origin };
+}

@@ -1,0 +1,115 @@
+// preflens.json of a diffusion family (SD-Turbo layout): three graphs per dtype variant, one CLIP
+// tokenizer, and the numbers the pipeline needs. Validated strictly, like the VP-Score manifest.
+import { ManifestError } from '../errors.ts';
+import { checkBase, checkFileEntry, type FileEntry } from './file-entry.ts';
+import type { ManifestRules } from './vp-score-manifest.ts';
+
+export const GRAPHS = ['text_encoder', 'unet', 'vae_decoder'] as const;
+export type GraphName = (typeof GRAPHS)[number];
+export type DtypeVariant = 'fp32' | 'fp16';
+
+export type GraphFile = FileEntry;
+
+export interface DiffusionManifest {
+  kind: 'sd-turbo';
+  id: string;
+  name: string;
+  /** Square output side in pixels (512 for SD-Turbo). */
+  imageSize: number;
+  latentChannels: number;
+  /** Pixels per latent cell (8). */
+  latentFactor: number;
+  /** Text encoder width D (1024 for SD-Turbo). */
+  hiddenSize: number;
+  /** CLIP context length including start/end tokens (77). */
+  maxTokens: number;
+  /** VAE scaling factor: the decoder gets latents / scalingFactor (0.18215). */
+  scalingFactor: number;
+  /** Pad prompts to maxTokens with this id (SD-Turbo: 0, "!"); absent = no padding. */
+  padTokenId?: number;
+  /** Base URL the graph and tokenizer paths are relative to (else the manifest's own URL). */
+  base?: string;
+  /** A file name, or an entry with length and hash (needed when the family is downloaded). */
+  tokenizer: string | FileEntry;
+  variants: Partial<Record<DtypeVariant, Record<GraphName, GraphFile>>>;
+  sha256?: Record<string, string>;
+}
+
+const FIELDS = ['kind', 'id', 'name', 'imageSize', 'latentChannels', 'latentFactor', 'hiddenSize', 'maxTokens',
+  'scalingFactor', 'tokenizer', 'variants'] as const;
+const NUMBERS = ['imageSize', 'latentChannels', 'latentFactor', 'hiddenSize', 'maxTokens', 'scalingFactor'] as const;
+
+export function parseDiffusionManifest(text: string, source: string, rules: ManifestRules = {}): DiffusionManifest {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new ManifestError(`${source} is not valid JSON: ${(e as Error).message}`);
+  }
+  const fail = (what: string): never => {
+    throw new ManifestError(`${source}: ${what}`);
+  };
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return fail('must be a JSON object');
+  const m = raw as Record<string, unknown>;
+  for (const k of Object.keys(m)) if (![...FIELDS, 'sha256', 'padTokenId', 'base'].includes(k)) fail(`unknown field "${k}"`);
+  if ('padTokenId' in m && !(Number.isInteger(m.padTokenId) && (m.padTokenId as number) >= 0)) fail('"padTokenId" must be a token id (integer ≥ 0)');
+  if ('base' in m) checkBase(m.base, fail);
+  for (const k of FIELDS) if (!(k in m)) fail(`missing field "${k}"`);
+  if (m.kind !== 'sd-turbo') fail(`"kind" must be "sd-turbo", found ${JSON.stringify(m.kind)}`);
+  for (const k of ['id', 'name'] as const) {
+    if (typeof m[k] !== 'string' || !(m[k] as string).trim()) fail(`"${k}" must be a non-empty string`);
+  }
+  for (const k of NUMBERS) {
+    if (typeof m[k] !== 'number' || !((m[k] as number) > 0)) fail(`"${k}" must be a positive number`);
+  }
+  if ((m.imageSize as number) % (m.latentFactor as number)) fail('"imageSize" must be a multiple of "latentFactor"');
+  const variants = m.variants as Record<string, unknown>;
+  if (typeof variants !== 'object' || variants === null || !Object.keys(variants).length) {
+    fail('"variants" must name at least one of fp32, fp16');
+  }
+  for (const [v, graphs] of Object.entries(variants)) {
+    if (v !== 'fp32' && v !== 'fp16') fail(`unknown variant "${v}" (expected fp32 or fp16)`);
+    for (const g of GRAPHS) checkFileEntry((graphs as Record<string, unknown>)?.[g], `variants.${v}.${g}`, fail, rules.remote);
+    for (const g of Object.keys(graphs as object)) {
+      if (!(GRAPHS as readonly string[]).includes(g)) fail(`unknown graph "variants.${v}.${g}"`);
+    }
+  }
+  const manifest = m as unknown as DiffusionManifest;
+  checkFileEntry(tokenizerEntry(manifest), 'tokenizer', fail, rules.remote);
+  return manifest;
+}
+
+/** The tokenizer as an entry; a bare file name takes its hash from `sha256.tokenizer`. */
+export function tokenizerEntry(m: DiffusionManifest): FileEntry {
+  if (typeof m.tokenizer !== 'string') return m.tokenizer;
+  return m.sha256?.tokenizer ? { file: m.tokenizer, sha256: m.sha256.tokenizer } : { file: m.tokenizer };
+}
+
+/**
+ * Which dtype variant runs on this backend. fp16 graphs on a WebGPU adapter without shader-f16
+ * return zeros without an error (BROWSER.md), so they are never picked there; WASM runs both but
+ * fp32 is faster on CPU. `forced` (a setting, and tests) wins when the family has it.
+ */
+export function chooseVariant(
+  m: DiffusionManifest,
+  ep: 'webgpu' | 'wasm',
+  shaderF16: boolean,
+  forced?: DtypeVariant,
+): DtypeVariant {
+  const has = (v: DtypeVariant) => !!m.variants[v];
+  if (forced) {
+    if (!has(forced)) throw new ManifestError(`${m.id} has no ${forced} variant (it has ${Object.keys(m.variants).join(', ')})`);
+    if (forced === 'fp16' && ep === 'webgpu' && !shaderF16) {
+      throw new ManifestError(`the fp16 variant needs a WebGPU adapter with shader-f16, and this one has none: choose fp32 or WASM`);
+    }
+    return forced;
+  }
+  const order: DtypeVariant[] = ep === 'webgpu' && shaderF16 ? ['fp16', 'fp32'] : ep === 'webgpu' ? ['fp32'] : ['fp32', 'fp16'];
+  const pick = order.find(has);
+  if (!pick) {
+    throw new ManifestError(
+      `${m.id} has only an fp16 variant, which this WebGPU adapter cannot run (no shader-f16): use WASM instead`,
+    );
+  }
+  return pick;
+}

@@ -1,0 +1,84 @@
+// A model family the app downloads: its manifest (VP-Score or SD-Turbo layout) fetched from a URL,
+// the dtype variant chosen for this device, and the files of that variant with resolved URLs and
+// sizes — what the model store downloads, verifies and later reads back offline.
+import type { EpName } from '../runtime/backend-choice.ts';
+import { GRAPHS, chooseVariant, parseDiffusionManifest, tokenizerEntry, type DiffusionManifest } from './diffusion-manifest.ts';
+import { ManifestError } from '../errors.ts';
+import { familyBase, withData, type FileEntry } from './file-entry.ts';
+import { parseVpManifest, vpDtypes, vpModelEntry, vpTokenizerEntry, type VpScoreManifest } from './vp-score-manifest.ts';
+import type { StoreFile } from '../store/model-store.ts';
+import { chooseVpDtype } from './vp-score-dtype.ts';
+
+export type FamilyManifest = VpScoreManifest | DiffusionManifest;
+
+export interface FamilyPlan {
+  manifestUrl: string;
+  /** What the manifest's relative paths are resolved against. */
+  baseUrl: string;
+  kind: FamilyManifest['kind'];
+  id: string;
+  name: string;
+  /** The dtype variant for this backend, and all the family has. */
+  variant: string;
+  variants: string[];
+  files: StoreFile[];
+  totalBytes: number;
+  /** Said before downloading: e.g. a graph too large for WASM memory. */
+  warning?: string;
+}
+
+/** Parse with the download rules: every file's length must be known. */
+export function parseFamily(text: string, source: string): FamilyManifest {
+  let kind: unknown;
+  try {
+    kind = (JSON.parse(text) as { kind?: unknown })?.kind;
+  } catch (e) {
+    throw new ManifestError(`${source} is not valid JSON: ${(e as Error).message}`);
+  }
+  if (kind === 'vp-score') return parseVpManifest(text, source, { remote: true });
+  if (kind === 'sd-turbo') return parseDiffusionManifest(text, source, { remote: true });
+  throw new ManifestError(`${source}: "kind" must be "vp-score" or "sd-turbo", found ${JSON.stringify(kind)}`);
+}
+
+/**
+ * 32-bit WASM has 4 GB and holds a model twice while creating the session: a 1.79 GB graph was
+ * measured out of memory there and a 450 MB one loads (BENCHMARKS.md), so warn above 1.5 GB.
+ */
+export const WASM_GRAPH_LIMIT = 1.5e9;
+
+export function planFamily(m: FamilyManifest, manifestUrl: string, ep: EpName, shaderF16: boolean, forced?: string): FamilyPlan {
+  const entries: { graph: FileEntry[]; all: FileEntry[] } = { graph: [], all: [] };
+  let variant: string;
+  let variants: string[];
+  if (m.kind === 'vp-score') {
+    variants = vpDtypes(m);
+    variant = chooseVpDtype(m, ep, shaderF16, forced as never);
+    entries.graph = [vpModelEntry(m, variant as never)];
+    entries.all = [...withData(entries.graph[0]), vpTokenizerEntry(m)];
+  } else {
+    variants = Object.keys(m.variants);
+    variant = chooseVariant(m, ep, shaderF16, forced as never);
+    entries.graph = GRAPHS.map((g) => m.variants[variant as 'fp32']![g]);
+    entries.all = [...entries.graph.flatMap(withData), tokenizerEntry(m)];
+  }
+  const baseUrl = familyBase(m, manifestUrl);
+  const files = entries.all.map((e) => storeFile(e, baseUrl));
+  const biggest = Math.max(...entries.graph.map((e) => withData(e).reduce((n, f) => n + (f.bytes ?? 0), 0)));
+  const warning = ep === 'wasm' && biggest > WASM_GRAPH_LIMIT
+    ? `The largest graph is ${(biggest / 1e9).toFixed(2)} GB: WASM (4 GB, model held twice while loading) will most likely run out of memory. This family needs WebGPU${variant.includes('16') ? ' with shader-f16' : ''}.`
+    : undefined;
+  return {
+    manifestUrl, baseUrl, kind: m.kind, id: m.id, name: m.name, variant, variants, files,
+    totalBytes: files.reduce((n, f) => n + f.bytes, 0),
+    ...(warning ? { warning } : {}),
+  };
+}
+
+export function storeFile(e: FileEntry, baseUrl: string): StoreFile {
+  if (e.bytes === undefined) throw new ManifestError(`${baseUrl}: "${e.file}" has no size`);
+  // Named as the manifest names it; a file given by absolute URL by its last segment.
+  const name = /^[a-z][a-z0-9+.-]*:/i.test(e.file) ? e.file.split('/').pop()! : e.file;
+  const f: StoreFile = { url: new URL(e.file, baseUrl).href, name, bytes: e.bytes };
+  if (e.sha256) f.sha256 = e.sha256;
+  return f;
+}

@@ -1,0 +1,87 @@
+// Families in the model store: fetch a manifest once (then read it from the store, so a cached
+// family opens offline), plan the variant for this device, report what is on disk, download,
+// delete, and read the files back for the engine.
+import type { EpName } from '../runtime/backend-choice.ts';
+import { DownloadError, ManifestError } from '../errors.ts';
+import { parseFamily, planFamily, type FamilyManifest, type FamilyPlan } from './family-plan.ts';
+import type { ReadFile } from './read-file.ts';
+import type { DownloadProgress, FileState, FileStatus, ModelStore } from '../store/model-store.ts';
+
+export interface FamilyStatus extends FamilyPlan {
+  fileStatus: FileStatus[];
+  state: FileState;
+  presentBytes: number;
+}
+
+export interface Device {
+  ep: EpName;
+  shaderF16: boolean;
+}
+
+const text = new TextDecoder();
+
+export class FamilyStore {
+  constructor(readonly store: ModelStore, private fetchImpl: typeof fetch = (...a) => fetch(...a)) {}
+
+  /** The stored manifest when there is one (no request), else fetched from its URL. */
+  async manifest(url: string): Promise<{ manifest: FamilyManifest; bytes: Uint8Array; stored: boolean }> {
+    const stored = await this.store.readDocument(url).catch(() => null);
+    if (stored) return { manifest: parseFamily(text.decode(stored), url), bytes: stored, stored: true };
+    let res: Response;
+    try {
+      res = await this.fetchImpl(url, { cache: 'no-cache' });
+    } catch (e) {
+      throw new DownloadError(`${url} could not be fetched: ${(e as Error).message}`);
+    }
+    if (!res.ok) throw new DownloadError(`${url}: HTTP ${res.status} ${res.statusText}`.trim());
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    if ((res.headers.get('content-type') ?? '').includes('text/html')) {
+      throw new ManifestError(`${url} is an HTML page, not a model manifest (wrong URL?)`);
+    }
+    return { manifest: parseFamily(text.decode(bytes), url), bytes, stored: false };
+  }
+
+  async plan(url: string, d: Device, variant?: string): Promise<FamilyPlan> {
+    return planFamily((await this.manifest(url)).manifest, url, d.ep, d.shaderF16, variant);
+  }
+
+  async status(url: string, d: Device, variant?: string): Promise<FamilyStatus> {
+    const plan = await this.plan(url, d, variant);
+    const fileStatus = await this.store.status(plan.files);
+    const presentBytes = fileStatus.reduce((n, f) => n + f.present, 0);
+    const state: FileState = fileStatus.every((f) => f.state === 'cached') ? 'cached' : presentBytes > 0 ? 'partial' : 'missing';
+    return { ...plan, fileStatus, state, presentBytes };
+  }
+
+  async download(url: string, d: Device, variant: string | undefined, o: { signal?: AbortSignal; onProgress?: (p: DownloadProgress) => void }): Promise<FamilyStatus> {
+    const { manifest, bytes, stored } = await this.manifest(url);
+    const plan = planFamily(manifest, url, d.ep, d.shaderF16, variant);
+    await this.store.download(plan.files, o);
+    // Kept once the files are: a cached family then opens offline. (Saved after, so a download
+    // the quota refuses leaves nothing behind.)
+    if (!stored) await this.store.saveDocument(url, bytes);
+    return this.status(url, d, variant);
+  }
+
+  /** Every variant's files (not only this device's) and the manifest. */
+  async delete(url: string): Promise<void> {
+    const { manifest } = await this.manifest(url);
+    for (const v of Object.keys(manifest.kind === 'vp-score' ? { [manifest.dtype ?? 'fp32']: 1, ...manifest.variants } : manifest.variants)) {
+      // WASM accepts every dtype, so planning for it lists each variant's files.
+      await this.store.delete(planFamily(manifest, url, 'wasm', true, v).files);
+    }
+    await this.store.delete([{ url, name: url, bytes: 0 }]);
+  }
+
+  /** Reads the plan's files from the store; the store verifies each (length, sha256). */
+  reader(plan: FamilyPlan): ReadFile {
+    const read: ReadFile = async (name) => {
+      const href = new URL(name, plan.baseUrl).href;
+      const f = plan.files.find((x) => x.url === href);
+      if (!f) throw new ManifestError(`${plan.manifestUrl}: ${name} is not a file of the ${plan.variant} variant`);
+      return this.store.read(f);
+    };
+    read.verifies = true;
+    return read;
+  }
+}

@@ -1,0 +1,129 @@
+// One "generate N and rank" run: encode the prompt once, make each candidate, score it with
+// VP-Score as soon as it exists, keep it as a PNG (with its prompt, seed, steps, score and model ids
+// in text chunks) rather than as float tensors, and report it. Backend fallback lives in engine.ts;
+// this file only knows how to run on the generator and scorer it is given.
+import { RequestError } from '../errors.ts';
+import { MAX_CANDIDATES, type GeneratedImage, type SdGenerator } from './sd-turbo-pipeline.ts';
+import { encodePng } from '../image/png-encode.ts';
+import { MAX_STEPS, MIN_STEPS } from './euler-ancestral.ts';
+import type { VpScorer } from '../score/vp-scorer.ts';
+
+export interface GenerateOptions {
+  prompt: string;
+  n: number;
+  seed: number;
+  steps: number;
+  /** First candidate to make (a run resumed after a GPU device loss starts past the finished ones). */
+  from?: number;
+}
+
+export interface Candidate {
+  index: number;
+  seed: number;
+  /** sha256 of the initial latents (see GeneratedImage.noiseHash). */
+  noiseHash: string;
+  steps: number;
+  width: number;
+  height: number;
+  /** The image, PNG-compressed, with its metadata in tEXt chunks (what Download saves). */
+  png: Uint8Array;
+  reward?: number;
+  score?: number;
+  timings: { unetMs: number[]; vaeMs: number; scoreMs: number; pngMs: number };
+}
+
+export interface PromptTokens {
+  tokenCount: number;
+  maxTokens: number;
+  truncated: boolean;
+}
+
+export type GenerateEvent =
+  | { kind: 'prompt'; tokens: PromptTokens; textEncodeMs: number }
+  | { kind: 'step'; index: number; step: number; steps: number }
+  | { kind: 'candidate'; candidate: Candidate }
+  | { kind: 'backend'; label: string; reason: string };
+
+export function validateRequest(o: GenerateOptions): void {
+  const int = (v: number) => Number.isInteger(v);
+  if (!int(o.n) || o.n < 1 || o.n > MAX_CANDIDATES) {
+    throw new RequestError(`N must be a whole number from 1 to ${MAX_CANDIDATES}, got ${o.n}`);
+  }
+  if (!int(o.steps) || o.steps < MIN_STEPS || o.steps > MAX_STEPS) {
+    throw new RequestError(`steps must be a whole number from ${MIN_STEPS} to ${MAX_STEPS} (SD-Turbo), got ${o.steps}`);
+  }
+  if (o.from !== undefined && (!int(o.from) || o.from < 0 || o.from >= o.n)) {
+    throw new RequestError(`"from" must be a candidate index below N, got ${o.from}`);
+  }
+  if (!int(o.seed) || o.seed < 0 || o.seed > 0xffffffff) {
+    throw new RequestError(`the seed must be a whole number from 0 to 4294967295, got ${o.seed}`);
+  }
+}
+
+export interface RunContext {
+  generator: SdGenerator;
+  scorer: VpScorer | null;
+  signal: AbortSignal;
+  emit: (e: GenerateEvent) => void;
+}
+
+/** Make candidates `from`…n-1; returns the ones finished (a cancel keeps them). */
+export async function generateCandidates(
+  ctx: RunContext,
+  o: GenerateOptions,
+  from: number,
+): Promise<{ candidates: Candidate[]; cancelled: boolean }> {
+  const { generator, scorer } = ctx;
+  const enc = await generator.encodePrompt(o.prompt);
+  const candidates: Candidate[] = [];
+  try {
+    const { tokenCount, maxTokens, truncated } = enc.tokens;
+    ctx.emit({ kind: 'prompt', tokens: { tokenCount, maxTokens, truncated }, textEncodeMs: enc.textEncodeMs });
+    const onImage = async (g: GeneratedImage) => {
+      const t0 = performance.now();
+      const scored = scorer ? await scorer.scoreImage(o.prompt, g.image) : undefined;
+      const t1 = performance.now();
+      const png = encodePng(g.image, pngText(o, g, generator, scorer, scored));
+      const candidate: Candidate = {
+        index: g.index,
+        seed: g.seed,
+        noiseHash: g.noiseHash,
+        steps: o.steps,
+        width: g.image.width,
+        height: g.image.height,
+        png,
+        ...scored,
+        timings: { ...g.timings, scoreMs: t1 - t0, pngMs: performance.now() - t1 },
+      };
+      ctx.emit({ kind: 'candidate', candidate }); // may throw (device lost): then it is redone
+      candidates.push(candidate);
+    };
+    const onStep = (index: number, step: number, steps: number) => ctx.emit({ kind: 'step', index, step, steps });
+    const r = await generator.generate({ ...o, from }, enc, { signal: ctx.signal, onStep, onImage });
+    return { candidates, cancelled: r.cancelled };
+  } catch (e) {
+    // Let the caller resume after the candidates that are finished.
+    throw Object.assign(e as Error, { finished: candidates });
+  } finally {
+    enc.hidden.dispose();
+  }
+}
+
+function pngText(
+  o: GenerateOptions,
+  g: GeneratedImage,
+  generator: SdGenerator,
+  scorer: VpScorer | null,
+  scored?: { reward: number; score: number },
+): Record<string, string> {
+  return {
+    Software: 'PrefLens',
+    prompt: o.prompt,
+    seed: String(g.seed),
+    steps: String(o.steps),
+    generator: `${generator.manifest.id} (${generator.variant})`,
+    ...(scorer && scored
+      ? { reward_model: scorer.manifest.id, score: scored.score.toFixed(6), reward: scored.reward.toFixed(6) }
+      : {}),
+  };
+}

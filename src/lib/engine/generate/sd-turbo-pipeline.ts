@@ -1,0 +1,196 @@
+// SD-Turbo text-to-image: CLIP tokens → text encoder (once per prompt) → seeded latents → Euler
+// ancestral UNet loop (1–4 steps) → VAE decode → 8-bit RGB. Candidate i of a run uses seed
+// candidateSeed(seed, i), so any candidate can be regenerated alone from its own seed. Float
+// tensors are fed in the dtype each graph declares (float16 or float32).
+import { checkContract, TEXT_ENCODER_CONTRACT, UNET_CONTRACT, VAE_DECODER_CONTRACT } from '../runtime/contract.ts';
+import type { DiffusionFolder } from '../families/diffusion-folder.ts';
+import type { DiffusionManifest, DtypeVariant, GraphName } from '../families/diffusion-manifest.ts';
+import type { EpName } from '../runtime/backend-choice.ts';
+import { toFloat16Bits, toFloat32 } from '../runtime/float16.ts';
+import type { RgbImage } from '../image/rgb-image.ts';
+import { sha256Hex } from '../store/sha256.ts';
+import { createSession, run, tensor, type InferenceSession, type Tensor } from '../runtime/ort-session.ts';
+import { candidateSeed, GaussianNoise } from './gaussian-noise.ts';
+import { eulerAncestralStep, scaleModelInput, sdTurboSchedule } from './euler-ancestral.ts';
+import { ClipPromptTokenizer, type ClipTokens } from '../text/clip-tokenizer.ts';
+
+export const MAX_CANDIDATES = 16;
+
+export interface GenerateRequest {
+  prompt: string;
+  /** Candidates to make: indices `from` … n-1 (from > 0 resumes a run). */
+  n: number;
+  seed: number;
+  steps: number;
+  from?: number;
+}
+
+export interface CandidateTimings {
+  unetMs: number[];
+  vaeMs: number;
+}
+
+export interface GeneratedImage {
+  index: number;
+  seed: number;
+  /** sha256 of the candidate's initial N(0,1) latents (float32 bytes): the same seed gives the
+   * same hash in Node and in any browser, which is what makes a seed reproducible. */
+  noiseHash: string;
+  image: RgbImage;
+  timings: CandidateTimings;
+}
+
+export interface GenerateHooks {
+  signal?: AbortSignal;
+  onStep?: (index: number, step: number, steps: number) => void;
+  /** Called as each candidate is decoded; awaited, so scoring it happens before the next starts. */
+  onImage?: (img: GeneratedImage) => Promise<void> | void;
+}
+
+export interface PromptEncoding {
+  tokens: ClipTokens;
+  hidden: Tensor;
+  textEncodeMs: number;
+}
+
+type FloatType = 'float32' | 'float16';
+
+export class SdGenerator {
+  private constructor(
+    readonly manifest: DiffusionManifest,
+    readonly variant: DtypeVariant,
+    private readonly tokenizer: ClipPromptTokenizer,
+    private readonly sessions: { text: InferenceSession; unet: InferenceSession; vae: InferenceSession },
+    private readonly types: { hidden: FloatType; sample: FloatType; latent: FloatType },
+  ) {}
+
+  static async load(folder: DiffusionFolder, ep: EpName): Promise<SdGenerator> {
+    const { manifest: m, graphs, origin } = folder;
+    const files = m.variants[folder.variant]!;
+    const tokenizer = new ClipPromptTokenizer(folder.tokenizerJson, m.maxTokens, m.padTokenId);
+    const opened: InferenceSession[] = [];
+    try {
+      const open = async (g: GraphName, gpuOutputs: string[] = []) => {
+        const s = await createSession(graphs[g], ep, `${origin}/${files[g].file}`, gpuOutputs, folder.externalData[g]);
+        opened.push(s);
+        return s;
+      };
+      const unet = await open('unet');
+      const u = checkContract(unet, UNET_CONTRACT, `${origin}/${files.unet.file}`);
+      const hiddenType = u.dtypes.encoder_hidden_states as FloatType;
+      // The prompt's hidden states feed every UNet step: on WebGPU they stay on the GPU. That only
+      // works when the encoder's output dtype is the UNet's input dtype (no conversion); a mixed
+      // family (rare) is re-opened with CPU output and converted in encodePrompt.
+      let text = await open('text_encoder', ep === 'webgpu' ? ['last_hidden_state'] : []);
+      const t = checkContract(text, TEXT_ENCODER_CONTRACT, `${origin}/${files.text_encoder.file}`);
+      if (ep === 'webgpu' && t.dtypes.last_hidden_state !== hiddenType) {
+        await text.release();
+        opened.splice(opened.indexOf(text), 1);
+        text = await open('text_encoder');
+      }
+      const vae = await open('vae_decoder');
+      const v = checkContract(vae, VAE_DECODER_CONTRACT, `${origin}/${files.vae_decoder.file}`);
+      const types = { hidden: hiddenType, sample: u.dtypes.sample as FloatType, latent: v.dtypes.latent_sample as FloatType };
+      return new SdGenerator(m, folder.variant, tokenizer, { text, unet, vae }, types);
+    } catch (e) {
+      await Promise.all(opened.map((s) => s.release()));
+      throw e;
+    }
+  }
+
+  tokenize(prompt: string): ClipTokens {
+    return this.tokenizer.encode(prompt);
+  }
+
+  /** Run the text encoder once; the caller disposes `hidden` (it may live on the GPU). */
+  async encodePrompt(prompt: string): Promise<PromptEncoding> {
+    const tokens = this.tokenize(prompt);
+    const t0 = performance.now();
+    const ids = tensor('int32', tokens.inputIds, [1, tokens.inputIds.length]);
+    const out = await run(this.sessions.text, { input_ids: ids });
+    let hidden = out.last_hidden_state;
+    // Encoder and UNet disagree on float width (a mixed family): convert on the CPU.
+    if (hidden.location === 'cpu' && hidden.type !== this.types.hidden) {
+      hidden = this.floatTensor(this.types.hidden, toFloat32(hidden.data), hidden.dims as number[]);
+    }
+    return { tokens, hidden, textEncodeMs: performance.now() - t0 };
+  }
+
+  /** Candidates `from`…n-1 for an encoded prompt; stops between UNet steps when aborted. */
+  async generate(req: GenerateRequest, enc: PromptEncoding, hooks: GenerateHooks = {}): Promise<{ done: number; cancelled: boolean }> {
+    const schedule = sdTurboSchedule(req.steps);
+    const side = this.manifest.imageSize / this.manifest.latentFactor;
+    const shape = [1, this.manifest.latentChannels, side, side];
+    let done = 0;
+    for (let index = req.from ?? 0; index < req.n; index++) {
+      if (hooks.signal?.aborted) return { done, cancelled: true };
+      const seed = candidateSeed(req.seed, index);
+      const noise = new GaussianNoise(seed);
+      const unit = noise.fill(shape.reduce((a, b) => a * b));
+      const noiseHash = await sha256Hex(new Uint8Array(unit.buffer));
+      let x: Float32Array = unit.map((v) => v * schedule.initNoiseSigma);
+      const unetMs: number[] = [];
+      for (let s = 0; s < req.steps; s++) {
+        await yieldToEventLoop();
+        if (hooks.signal?.aborted) return { done, cancelled: true };
+        const t0 = performance.now();
+        const sigma = schedule.sigmas[s];
+        const out = await run(this.sessions.unet, {
+          sample: this.floatTensor(this.types.sample, scaleModelInput(x, sigma), shape),
+          timestep: tensor('int64', BigInt64Array.of(BigInt(schedule.timesteps[s])), [1]),
+          encoder_hidden_states: enc.hidden,
+        });
+        const eps = toFloat32(out.out_sample.data);
+        out.out_sample.dispose();
+        x = eulerAncestralStep(x, eps, sigma, schedule.sigmas[s + 1], noise);
+        unetMs.push(performance.now() - t0);
+        hooks.onStep?.(index, s + 1, req.steps);
+      }
+      const t1 = performance.now();
+      const image = await this.decode(x, shape);
+      await hooks.onImage?.({ index, seed, noiseHash, image, timings: { unetMs, vaeMs: performance.now() - t1 } });
+      done++;
+    }
+    return { done, cancelled: false };
+  }
+
+  private async decode(x0: Float32Array, shape: number[]): Promise<RgbImage> {
+    const scaled = new Float32Array(x0.length);
+    for (let i = 0; i < x0.length; i++) scaled[i] = x0[i] / this.manifest.scalingFactor;
+    const out = await run(this.sessions.vae, { latent_sample: this.floatTensor(this.types.latent, scaled, shape) });
+    const [, , h, w] = out.sample.dims as number[];
+    const chw = toFloat32(out.sample.data);
+    out.sample.dispose();
+    return toRgb(chw, w, h);
+  }
+
+  private floatTensor(type: FloatType, data: Float32Array, dims: number[]): Tensor {
+    return type === 'float16' ? tensor('float16', toFloat16Bits(data), dims) : tensor('float32', data, dims);
+  }
+
+  async release(): Promise<void> {
+    await Promise.all(Object.values(this.sessions).map((s) => s.release()));
+  }
+}
+
+/**
+ * On the WASM EP a run computes synchronously inside its promise, so a loop of runs never lets the
+ * worker see a message — including the user's Cancel. One macrotask turn per UNet step fixes that
+ * (setTimeout(0) costs well under a millisecond against a step's run).
+ */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+/** VAE output [3,H,W] in [-1,1] → 8-bit RGB, as diffusers does: clamp(x/2 + 0.5, 0, 1)·255, rounded. */
+export function toRgb(chw: Float32Array, width: number, height: number): RgbImage {
+  const plane = width * height;
+  const data = new Uint8Array(plane * 3);
+  for (let p = 0; p < plane; p++) {
+    for (let c = 0; c < 3; c++) {
+      const v = Math.min(1, Math.max(0, chw[c * plane + p] / 2 + 0.5));
+      data[p * 3 + c] = Math.round(v * 255);
+    }
+  }
+  return { width, height, data };
+}

@@ -1,0 +1,141 @@
+// The one module that talks to onnxruntime-web: configures it explicitly (no import-time side
+// effects, WASM files from our own origin), creates a session on exactly one EP, and serializes
+// create/run because ort-web rejects concurrent runs on one instance.
+import * as ort from 'onnxruntime-web';
+import type { EpName } from './backend-choice.ts';
+import type { GpuAdapterLike } from './webgpu-probe.ts';
+import { DeviceLostError, ModelFileError, OutOfMemoryError } from '../errors.ts';
+
+export type { InferenceSession } from 'onnxruntime-web';
+export { ort };
+
+export interface RuntimeOptions {
+  ep: EpName;
+  /** WASM threads; by default 2+ only when cross-origin isolated (SharedArrayBuffer needs it). */
+  numThreads?: number;
+  /** The adapter we probed and reported, so ort runs on that one. */
+  adapter?: GpuAdapterLike;
+}
+
+let chain: Promise<unknown> = Promise.resolve();
+/** Sessions on the WebGPU EP, and a promise that rejects once their device is lost. */
+const gpuSessions = new WeakSet<ort.InferenceSession>();
+let deviceLost: Promise<never> | null = null;
+
+/**
+ * A run on a destroyed device never settles in ort-web (measured: it hangs). From now on, WebGPU
+ * runs fail with DeviceLostError as soon as `lost` resolves, so the queue moves on and the engine
+ * can re-open the models on WASM.
+ */
+export function failGpuRunsWhen(lost: Promise<string>): void {
+  deviceLost = lost.then((message) => {
+    throw new DeviceLostError(`the GPU device was lost: ${message}`);
+  });
+  deviceLost.catch(() => undefined);
+}
+
+/** Run `task` after every earlier ort call has settled (one create/run at a time). */
+export function serialized<T>(task: () => Promise<T>): Promise<T> {
+  const next = chain.then(task, task);
+  chain = next.catch(() => undefined);
+  return next;
+}
+
+export function configureRuntime(opts: RuntimeOptions): { numThreads: number } {
+  const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
+  const isNode = typeof process !== 'undefined' && !!process.versions?.node;
+  const cores = globalThis.navigator?.hardwareConcurrency ?? 2;
+  const numThreads = opts.numThreads ?? (isNode || isolated ? Math.min(4, cores) : 1);
+  ort.env.wasm.numThreads = numThreads;
+  ort.env.logLevel = 'error';
+  if (opts.ep === 'webgpu' && opts.adapter) {
+    (ort.env.webgpu as { adapter?: unknown }).adapter = opts.adapter;
+  }
+  return { numThreads };
+}
+
+export type OutputLocation = 'cpu' | 'gpu-buffer';
+
+/**
+ * Create a session on one EP. Bytes that are not a loadable ONNX graph become a ModelFileError.
+ * `outputsOnGpu` names outputs that stay on the GPU (WebGPU only) for the next graph to read.
+ */
+export function createSession(
+  bytes: Uint8Array,
+  ep: EpName,
+  file: string,
+  outputsOnGpu: readonly string[] = [],
+  externalData?: readonly { path: string; data: Uint8Array }[],
+): Promise<ort.InferenceSession> {
+  const preferredOutputLocation =
+    ep === 'webgpu' && outputsOnGpu.length
+      ? Object.fromEntries(outputsOnGpu.map((n) => [n, 'gpu-buffer' as OutputLocation]))
+      : undefined;
+  return serialized(async () => {
+    try {
+      const session = await ort.InferenceSession.create(bytes, {
+        executionProviders: [ep],
+        graphOptimizationLevel: 'all',
+        ...(preferredOutputLocation ? { preferredOutputLocation } : {}),
+        ...(externalData?.length ? { externalData: externalData.map((d) => ({ path: d.path, data: d.data })) } : {}),
+      });
+      if (ep === 'webgpu') gpuSessions.add(session);
+      return session;
+    } catch (e) {
+      const total = bytes.byteLength + (externalData ?? []).reduce((n, d) => n + d.data.byteLength, 0);
+      throw loadError(e, total, ep, file);
+    }
+  });
+}
+
+/** What a failed InferenceSession.create means for the user: no memory, bad file, or no backend. */
+export function loadError(e: unknown, byteLength: number, ep: EpName, file: string): Error {
+  const msg = (e as Error)?.message ?? String(e);
+  if (ep === 'webgpu' && /adapter|webgpu|backend/i.test(msg) && !/protobuf|parse|load model/i.test(msg)) return e as Error;
+  if (/bad_alloc|out of memory|Array buffer allocation failed/i.test(msg)) {
+    const mb = (byteLength / 1024 / 1024).toFixed(0);
+    const where = ep === 'wasm' ? 'WASM memory (4 GB at most, and the model is held twice while loading)' : 'GPU memory';
+    return new OutOfMemoryError(`${file} (${mb} MB) does not fit in ${where}: use a smaller variant (q8 for WASM, q4 for WebGPU) — ${msg}`);
+  }
+  return new ModelFileError(
+    `${file} (${byteLength} bytes) is not a loadable ONNX model — truncated, corrupt or not ONNX: ${msg}`,
+  );
+}
+
+export function run(
+  session: ort.InferenceSession,
+  feeds: Record<string, ort.Tensor>,
+): Promise<ort.InferenceSession.OnnxValueMapType> {
+  return serialized(() =>
+    deviceLost && gpuSessions.has(session) ? Promise.race([session.run(feeds), deviceLost]) : session.run(feeds),
+  );
+}
+
+export function tensor(type: 'float32', data: Float32Array, dims: number[]): ort.Tensor;
+export function tensor(type: 'float16', data: Uint16Array, dims: number[]): ort.Tensor;
+export function tensor(type: 'int64', data: BigInt64Array, dims: number[]): ort.Tensor;
+export function tensor(type: 'int32', data: Int32Array, dims: number[]): ort.Tensor;
+export function tensor(
+  type: 'float32' | 'float16' | 'int64' | 'int32',
+  data: Float32Array | Uint16Array | BigInt64Array | Int32Array,
+  dims: number[],
+): ort.Tensor {
+  return new ort.Tensor(type, data, dims);
+}
+
+export type Tensor = ort.Tensor;
+
+/** What we use of a GPUDevice: a test hook destroys it; `lost` tells the engine to move to WASM. */
+export interface GpuDeviceLike {
+  destroy(): void;
+  lost: Promise<{ reason?: string; message: string }>;
+}
+
+/** ort's WebGPU device, once a WebGPU session exists (asking earlier would make a new device). */
+export async function webgpuDevice(): Promise<GpuDeviceLike | undefined> {
+  try {
+    return (await ort.env.webgpu.device) as unknown as GpuDeviceLike;
+  } catch {
+    return undefined;
+  }
+}

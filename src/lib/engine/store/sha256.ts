@@ -1,0 +1,20 @@
+// The one sha256 helper. WebCrypto's digest() takes one buffer and copies it, which for a 1.7 GB
+// UNet means a second 1.7 GB in the worker; hash-wasm hashes incrementally over views of the bytes.
+import { createSHA256 } from 'hash-wasm';
+import { CHUNK_BYTES } from './file-storage.ts';
+
+export async function sha256OfChunks(chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>): Promise<string> {
+  const h = await createSHA256();
+  h.init();
+  for await (const c of chunks) h.update(c);
+  return h.digest('hex');
+}
+
+export function* viewsOf(bytes: Uint8Array, chunkBytes = CHUNK_BYTES): Iterable<Uint8Array> {
+  for (let at = 0; at < bytes.byteLength; at += chunkBytes) yield bytes.subarray(at, at + chunkBytes);
+}
+
+/** Hex sha256 of bytes already in memory (hashed in chunks, never copied whole). */
+export function sha256Hex(bytes: Uint8Array): Promise<string> {
+  return sha256OfChunks(viewsOf(bytes));
+}

@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { chooseVariant, parseDiffusionManifest, type DiffusionManifest } from '../../../src/lib/engine/families/diffusion-manifest.ts';
+import { ManifestError } from '../../../src/lib/engine/errors.ts';
+
+const graphs = (suffix: string) => ({
+  text_encoder: { file: `text_encoder${suffix}.onnx`, bytes: 10 },
+  unet: { file: `unet${suffix}.onnx`, bytes: 10, sha256: 'ab'.repeat(32) },
+  vae_decoder: { file: `vae_decoder${suffix}.onnx` },
+});
+const base = {
+  kind: 'sd-turbo', id: 'sd', name: 'SD', imageSize: 64, latentChannels: 4, latentFactor: 8, hiddenSize: 32,
+  maxTokens: 77, scalingFactor: 0.18215, tokenizer: 'tokenizer.json',
+  variants: { fp32: graphs(''), fp16: graphs('.fp16') },
+};
+const parse = (m: object) => parseDiffusionManifest(JSON.stringify(m), 'sd/preflens.json');
+
+describe('diffusion manifest', () => {
+  it('accepts a valid family', () => {
+    expect(parse(base).variants.fp16?.unet.file).toBe('unet.fp16.onnx');
+  });
+  it('names what is wrong', () => {
+    expect(() => parse({ ...base, extra: 1 })).toThrow('sd/preflens.json: unknown field "extra"');
+    expect(() => parse({ ...base, variants: { fp32: { ...graphs(''), unet: undefined } } })).toThrow('"variants.fp32.unet" is missing');
+    expect(() => parse({ ...base, variants: { q4: graphs('') } })).toThrow('unknown variant "q4"');
+    expect(() => parse({ ...base, variants: { fp32: { ...graphs(''), vae_decoder: { file: '../x.onnx' } } } }))
+      .toThrow('"variants.fp32.vae_decoder.file" must be a path inside the model folder');
+    expect(() => parse({ ...base, variants: { fp32: { ...graphs(''), unet: { file: 'http://example.com/unet.onnx' } } } }))
+      .toThrow('"variants.fp32.unet.file" must be an https URL (found http://example.com)');
+    expect(() => parse({ ...base, variants: { fp32: { ...graphs(''), unet: { file: 'unet.onnx', size: 3 } } } }))
+      .toThrow('unknown field "variants.fp32.unet.size"');
+    expect(() => parse({ ...base, imageSize: 60 })).toThrow('multiple of "latentFactor"');
+    expect(() => parseDiffusionManifest('{', 'x.json')).toThrow(ManifestError);
+  });
+  it('a family to download must give every file\'s size', () => {
+    const remote = (m: object) => parseDiffusionManifest(JSON.stringify(m), 'sd.json', { remote: true });
+    expect(() => remote(base)).toThrow('"variants.fp32.vae_decoder.bytes" is missing');
+    const sized = (suffix: string) => Object.fromEntries(Object.entries(graphs(suffix)).map(([g, f]) => [g, { ...f, bytes: 10 }]));
+    expect(() => remote({ ...base, variants: { fp32: sized('') } })).toThrow('"tokenizer.bytes" is missing');
+    const ok = remote({ ...base, variants: { fp32: sized('') }, tokenizer: { file: 'https://hub.example/tok.json', bytes: 5 } });
+    expect(ok.variants.fp32?.unet.bytes).toBe(10);
+  });
+});
+
+describe('chooseVariant', () => {
+  const both = parse(base) as DiffusionManifest;
+  const fp16Only = parse({ ...base, variants: { fp16: graphs('.fp16') } });
+  it('fp16 only on a WebGPU adapter with shader-f16; fp32 on WASM', () => {
+    expect(chooseVariant(both, 'webgpu', true)).toBe('fp16');
+    expect(chooseVariant(both, 'webgpu', false)).toBe('fp32');
+    expect(chooseVariant(both, 'wasm', false)).toBe('fp32');
+    expect(chooseVariant(fp16Only, 'wasm', false)).toBe('fp16');
+  });
+  it('refuses fp16 where it would silently give zeros', () => {
+    expect(() => chooseVariant(fp16Only, 'webgpu', false)).toThrow(/no shader-f16/);
+    expect(() => chooseVariant(both, 'webgpu', false, 'fp16')).toThrow(/shader-f16/);
+  });
+  it('honours a forced variant the family has', () => {
+    expect(chooseVariant(both, 'wasm', false, 'fp16')).toBe('fp16');
+    expect(() => chooseVariant(fp16Only, 'wasm', false, 'fp32')).toThrow('sd has no fp32 variant');
+  });
+});

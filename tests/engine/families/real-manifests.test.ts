@@ -1,0 +1,82 @@
+// The real SD-Turbo manifest the app ships (public/manifests/sd-turbo.json), checked without any
+// network: the download rules, the SD-Turbo contract numbers, pinned URLs, and sizes consistent
+// with fp16 weights of the published architecture.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import type { DiffusionManifest } from '../../../src/lib/engine/families/diffusion-manifest.ts';
+import { ManifestError } from '../../../src/lib/engine/errors.ts';
+import { parseFamily, planFamily } from '../../../src/lib/engine/families/family-plan.ts';
+
+const URL_OF = 'https://preflens.example/manifests/sd-turbo.json';
+const text = readFileSync('public/manifests/sd-turbo.json', 'utf8');
+const m = parseFamily(text, 'sd-turbo.json') as DiffusionManifest;
+
+describe('SD-Turbo manifest', () => {
+  it('passes the download rules and has the SD-Turbo contract numbers', () => {
+    expect(m).toMatchObject({
+      kind: 'sd-turbo', imageSize: 512, latentChannels: 4, latentFactor: 8, hiddenSize: 1024, maxTokens: 77,
+      scalingFactor: 0.18215, padTokenId: 0,
+    });
+    expect(Object.keys(m.variants)).toEqual(['fp16']);
+  });
+
+  it('points at https files, the model files at one pinned revision', () => {
+    const plan = planFamily(m, URL_OF, 'webgpu', true);
+    expect(plan.files).toHaveLength(4);
+    for (const f of plan.files) expect(new URL(f.url).protocol).toBe('https:');
+    const graphs = plan.files.filter((f) => f.url.endsWith('/model.onnx'));
+    expect(graphs.map((f) => f.url.match(/resolve\/([0-9a-f]{40})\//)?.[1])).toEqual(Array(3).fill(m.base!.match(/[0-9a-f]{40}/)![0]));
+    expect(graphs.map((f) => f.name)).toEqual(['text_encoder/model.onnx', 'unet/model.onnx', 'vae_decoder/model.onnx']);
+  });
+
+  it('sizes agree with fp16 weights of SD-Turbo\'s text encoder, UNet and VAE decoder', () => {
+    // Parameter counts of the SD 2.x architecture SD-Turbo keeps (OpenCLIP ViT-H text tower,
+    // 865.9 M UNet, 49.5 M VAE decoder); an fp16 export is 2 bytes each plus graph overhead.
+    const params = { text_encoder: 340.4e6, unet: 865.9e6, vae_decoder: 49.49e6 };
+    for (const [g, n] of Object.entries(params)) {
+      const bytes = m.variants.fp16![g as keyof typeof params].bytes!;
+      expect(bytes / (2 * n)).toBeGreaterThan(0.98);
+      expect(bytes / (2 * n)).toBeLessThan(1.03);
+    }
+    const plan = planFamily(m, URL_OF, 'webgpu', true);
+    expect(plan.totalBytes).toBe(681393168 + 1733430199 + 99094314 + 2224081);
+  });
+
+  it('runs on WebGPU with shader-f16, is refused without it, and warns on WASM', () => {
+    expect(planFamily(m, URL_OF, 'webgpu', true)).toMatchObject({ variant: 'fp16' });
+    expect(planFamily(m, URL_OF, 'webgpu', true).warning).toBeUndefined();
+    expect(() => planFamily(m, URL_OF, 'webgpu', false)).toThrow(ManifestError);
+    expect(() => planFamily(m, URL_OF, 'webgpu', false)).toThrow(/no shader-f16/);
+    expect(planFamily(m, URL_OF, 'wasm', false).warning).toMatch(/largest graph is 1\.73 GB.*WebGPU with shader-f16/);
+  });
+});
+
+describe('family manifests', () => {
+  const vp = {
+    kind: 'vp-score', id: 'vp', name: 'VP', mean: 0, std: 1, maxLength: 35, imageSize: 224,
+    files: { model: 'model.onnx', tokenizer: 'tokenizer.json' },
+    sizes: { modelBytes: 1000, tokenizerBytes: 10 },
+    variants: { q8: { file: 'model.q8.onnx', bytes: 300 }, q4f16: { file: 'model.q4f16.onnx', bytes: 200 } },
+  };
+  const parse = (o: object) => parseFamily(JSON.stringify(o), 'vp.json');
+
+  it('names a missing size, a bad URL, an unknown field and an unknown kind', () => {
+    expect(() => parse({ ...vp, sizes: { modelBytes: 1000 } })).toThrow('vp.json: "tokenizer.bytes" is missing');
+    expect(() => parse({ ...vp, variants: { q8: { file: 'model.q8.onnx' } } })).toThrow('"variants.q8.bytes" is missing');
+    expect(() => parse({ ...vp, files: { ...vp.files, model: 'ftp://x/model.onnx' } })).toThrow('"files.model" must be an https URL');
+    expect(() => parse({ ...vp, files: { ...vp.files, model: 'https://exa mple/m.onnx' } })).toThrow('"files.model" is not a valid URL');
+    expect(() => parse({ ...vp, base: 'https://host/models' })).toThrow('"base" must end with "/"');
+    expect(() => parse({ ...vp, colour: 'red' })).toThrow('unknown field "colour"');
+    expect(() => parse({ ...vp, kind: 'gan' })).toThrow('"kind" must be "vp-score" or "sd-turbo"');
+    expect(() => parseFamily('{"kind":', 'x.json')).toThrow('x.json is not valid JSON');
+  });
+
+  it('plans the VP-Score dtype per backend: q8 on WASM, q4f16 with shader-f16, fp32 without', () => {
+    const m = parse(vp);
+    const plan = (ep: 'wasm' | 'webgpu', f16: boolean) => planFamily(m, 'https://h/vp/preflens.json', ep, f16);
+    expect(plan('wasm', false)).toMatchObject({ variant: 'q8', totalBytes: 310 });
+    expect(plan('webgpu', true)).toMatchObject({ variant: 'q4f16', totalBytes: 210 });
+    expect(plan('webgpu', false)).toMatchObject({ variant: 'fp32', totalBytes: 1010 });
+    expect(plan('wasm', false).files.map((f) => f.url)).toEqual(['https://h/vp/model.q8.onnx', 'https://h/vp/tokenizer.json']);
+  });
+});
