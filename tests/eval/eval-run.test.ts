@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { GenerateEvent, GenerateOptions } from '../../src/lib/engine/generate/candidate-run.ts';
+import type { GenerateEvent } from '../../src/lib/engine/generate/candidate-run.ts';
+import type { GenerateRequest } from '../../src/lib/engine/generate/generate-request.ts';
 import { firstUnsaved, promptSeed, resultKey, runEvaluation, type EvalConfig, type EvalProgress } from '../../src/lib/eval/eval-run.ts';
 import { MemoryEvalStore } from '../../src/lib/eval/memory-eval-store.ts';
 
@@ -12,9 +13,9 @@ const config: EvalConfig = { runId: 'run-1', prompts, k: 4, seed: 100, steps: 1 
  * A stand-in for the engine's generate: candidate i gets seed o.seed + i and a score derived from
  * it; `stopAfter` candidates in total, then it reports a cancelled run (as Pause does).
  */
-function fakeGenerate(calls: GenerateOptions[], stopAfter = Infinity) {
+function fakeGenerate(calls: GenerateRequest[], stopAfter = Infinity) {
   let made = 0;
-  return async (o: GenerateOptions, onEvent: (e: GenerateEvent) => void) => {
+  return async (o: GenerateRequest, onEvent: (e: GenerateEvent) => void) => {
     calls.push(o);
     for (let i = o.from ?? 0; i < o.n; i++) {
       if (made >= stopAfter) return { cancelled: true };
@@ -32,7 +33,7 @@ function fakeGenerate(calls: GenerateOptions[], stopAfter = Infinity) {
 describe('evaluation run', () => {
   it('makes K per prompt with seeds seed + p·K + j and saves each as it is scored', async () => {
     const store = new MemoryEvalStore();
-    const calls: GenerateOptions[] = [];
+    const calls: GenerateRequest[] = [];
     const seen: EvalProgress[] = [];
     expect(await runEvaluation(config, { store, generate: fakeGenerate(calls), onProgress: (p) => seen.push(p) })).toBe('done');
     expect(calls.map((c) => [c.seed, c.from, c.n])).toEqual([[100, 0, 4], [104, 0, 4], [108, 0, 4]]);
@@ -46,14 +47,14 @@ describe('evaluation run', () => {
 
   it('resumes after an interruption at the first unsaved candidate, saving nothing twice', async () => {
     const store = new MemoryEvalStore();
-    const first: GenerateOptions[] = [];
+    const first: GenerateRequest[] = [];
     // Interrupted after 6 candidates: prompt 0 complete, prompt 1 has 0 and 1.
     expect(await runEvaluation(config, { store, generate: fakeGenerate(first, 6) })).toBe('stopped');
     expect(store.puts).toBe(6);
     const saved = new Set((await store.results('run-1')).map((r) => resultKey(r.promptId, r.k)));
     expect(firstUnsaved(config, saved)).toEqual([4, 2, 0]);
 
-    const second: GenerateOptions[] = [];
+    const second: GenerateRequest[] = [];
     expect(await runEvaluation(config, { store, generate: fakeGenerate(second) })).toBe('done');
     expect(second.map((c) => [c.prompt, c.from])).toEqual([['three apples on a table', 2], ['a dog on the beach', 0]]);
     expect(store.puts).toBe(12);
@@ -69,7 +70,7 @@ describe('evaluation run', () => {
     const store = new MemoryEvalStore();
     const inner = fakeGenerate([]);
     // Events for the last candidate of each prompt are held back, as a late MessagePort delivery would.
-    const generate = async (o: GenerateOptions, on: (e: GenerateEvent) => void) => {
+    const generate = async (o: GenerateRequest, on: (e: GenerateEvent) => void) => {
       const candidates: import('../../src/lib/engine/generate/candidate-run.ts').Candidate[] = [];
       const r = await inner(o, (e) => {
         if (e.kind === 'candidate') candidates.push(e.candidate);
@@ -84,7 +85,7 @@ describe('evaluation run', () => {
   it('a run that is already complete makes nothing', async () => {
     const store = new MemoryEvalStore();
     await runEvaluation(config, { store, generate: fakeGenerate([]) });
-    const calls: GenerateOptions[] = [];
+    const calls: GenerateRequest[] = [];
     expect(await runEvaluation(config, { store, generate: fakeGenerate(calls) })).toBe('done');
     expect(calls).toEqual([]);
     expect(store.puts).toBe(12);
@@ -93,7 +94,7 @@ describe('evaluation run', () => {
   it('Pause (the signal) stops before the next prompt', async () => {
     const store = new MemoryEvalStore();
     const abort = new AbortController();
-    const calls: GenerateOptions[] = [];
+    const calls: GenerateRequest[] = [];
     const gen = fakeGenerate(calls);
     const result = await runEvaluation(config, {
       store, signal: abort.signal,

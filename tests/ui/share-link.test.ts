@@ -1,10 +1,9 @@
 // Share links: what a link parses to (every bad parameter named, nothing clamped), what Copy link
 // builds, that the two round-trip through a real URL, and that the limits are the engine's own.
 import { describe, expect, it } from 'vitest';
-import { buildShareLink, MAX_N, MAX_SEED, MAX_STEPS, MIN_STEPS, parseShareLink, type ShareParams } from '../../src/lib/ui/share-link.ts';
-import { validateRequest } from '../../src/lib/engine/generate/candidate-run.ts';
-import { MAX_CANDIDATES } from '../../src/lib/engine/generate/sd-turbo-pipeline.ts';
-import * as scheduler from '../../src/lib/engine/generate/euler-ancestral.ts';
+import { buildShareLink, parseShareLink, type ShareParams } from '../../src/lib/ui/share-link.ts';
+import { MAX_SEED, MAX_STEPS, MIN_STEPS, validateRequest } from '../../src/lib/engine/generate/generate-request.ts';
+import { sdTurboSchedule } from '../../src/lib/engine/generate/euler-ancestral.ts';
 
 const AT = { origin: 'https://example.org', pathname: '/tools/preflens/' };
 const roundTrip = (p: ShareParams, extras = {}) => parseShareLink(new URL(buildShareLink(AT, p, extras)).search);
@@ -96,9 +95,11 @@ describe('buildShareLink', () => {
 });
 
 describe('limits agree with the engine', () => {
-  it('uses the generator and scheduler constants', () => {
-    expect(MAX_N).toBe(MAX_CANDIDATES);
-    expect([MIN_STEPS, MAX_STEPS]).toEqual([scheduler.MIN_STEPS, scheduler.MAX_STEPS]);
+  it('the scheduler takes exactly the steps the request allows', () => {
+    expect(() => sdTurboSchedule(MIN_STEPS)).not.toThrow();
+    expect(() => sdTurboSchedule(MAX_STEPS)).not.toThrow();
+    expect(() => sdTurboSchedule(MIN_STEPS - 1)).toThrow(RangeError);
+    expect(() => sdTurboSchedule(MAX_STEPS + 1)).toThrow(RangeError);
   });
 
   it('accepts exactly what validateRequest accepts at every boundary', () => {

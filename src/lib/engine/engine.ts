@@ -5,7 +5,8 @@ import { destroyDevice, watchDeviceLoss } from './runtime/device-loss.ts';
 import type { DtypeVariant } from './families/diffusion-manifest.ts';
 import { BackendError, CancelledError, DeviceLostError } from './errors.ts';
 import { FamilyStore, type Device, type FamilyStatus } from './families/family-store.ts';
-import { generateCandidates, validateRequest, type Candidate, type GenerateEvent, type GenerateOptions, type PromptTokens } from './generate/candidate-run.ts';
+import { generateCandidates, type Candidate, type GenerateEvent, type PromptTokens } from './generate/candidate-run.ts';
+import { validateRequest, type GenerateRequest } from './generate/generate-request.ts';
 import type { SdGenerator } from './generate/sd-turbo-pipeline.ts';
 import { preloadCodecs } from './image/wasm-codecs.ts';
 import type { VpDtype } from './families/vp-score-manifest.ts';
@@ -183,7 +184,7 @@ export class Engine {
    * this instance after that (a run on a destroyed device never settles and blocks the instance),
    * so the client restarts the worker on WASM and resumes from the next candidate (client.ts).
    */
-  async generate(o: GenerateOptions, onEvent?: (e: GenerateEvent) => void): Promise<GenerateReport> {
+  async generate(o: GenerateRequest, onEvent?: (e: GenerateEvent) => void): Promise<GenerateReport> {
     validateRequest(o);
     const generator = this.#requireGenerator();
     const abort = this.#newRun();

@@ -2,7 +2,8 @@
 // at once (IndexedDB in the app), so a reload, a crash or Pause loses nothing: running again starts
 // at the first candidate not yet saved, and a candidate already saved is never saved twice.
 // DOM-free: the app passes the worker's generate, the tests and the benchmark pass the engine's.
-import type { Candidate, GenerateEvent, GenerateOptions } from '../engine/generate/candidate-run.ts';
+import type { Candidate, GenerateEvent } from '../engine/generate/candidate-run.ts';
+import type { GenerateRequest } from '../engine/generate/generate-request.ts';
 import type { ScoredResult } from './summary.ts';
 
 export interface EvalPrompt {
@@ -39,7 +40,7 @@ export interface EvalStore {
  * travel on their own message port and the last ones can arrive after the call has returned.
  */
 export type GenerateFn = (
-  o: GenerateOptions,
+  o: GenerateRequest,
   onEvent: (e: GenerateEvent) => void,
 ) => Promise<{ cancelled: boolean; candidates?: readonly Candidate[] }>;
 

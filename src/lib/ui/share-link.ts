@@ -2,24 +2,11 @@
 // made from candidateSeed(s, i), so the same four values give the same images and scores (on the
 // same backend and dtype variant, which the link carries when they were forced).
 //
-// Pure (URL/URLSearchParams only) so Node tests cover it. The limits are the engine's
-// (validateRequest in generate-run.ts); they are restated here rather than imported because
-// generate-run.ts pulls onnxruntime into the page bundle. tests/ui/share-link.test.ts checks that
-// both agree at every boundary.
+// Pure (URL/URLSearchParams only) so Node tests cover it. The limits are the engine's own
+// (generate-request.ts, which has no onnxruntime in it).
+import { DEFAULT_STEPS, LIMITS, type GenerateRequest } from '../engine/generate/generate-request.ts';
 
-export const MAX_N = 16;
-export const MIN_STEPS = 1;
-export const MAX_STEPS = 4;
-export const MAX_SEED = 0xffffffff;
-/** Steps when a link has none (the form's default, and SD-Turbo's one-step mode). */
-export const DEFAULT_STEPS = 1;
-
-export interface ShareParams {
-  prompt: string;
-  n: number;
-  seed: number;
-  steps: number;
-}
+export type ShareParams = Omit<GenerateRequest, 'from'>;
 
 /** Settings a link may carry besides the run, because they change the pixels (see file comment). */
 export interface ShareExtras {
@@ -63,7 +50,8 @@ export function parseShareLink(search: string | URLSearchParams): ParsedShare | 
   // Kept exactly as sent (no trim): the prompt is encoded and scored, so it is part of the result.
   else if (prompt !== undefined) values.prompt = prompt;
 
-  const int = (key: 'n' | 'seed' | 'steps', min: number, max: number, what: string, fallback?: number) => {
+  const int = (key: 'n' | 'seed' | 'steps', fallback?: number) => {
+    const { min, max, what } = LIMITS[key];
     const raw = one(key);
     if (raw === undefined) return;
     if (raw === null) {
@@ -76,9 +64,9 @@ export function parseShareLink(search: string | URLSearchParams): ParsedShare | 
     if (Number.isInteger(v) && v >= min && v <= max) values[key] = v;
     else errors.push(`The link's "${key}" must be a whole number from ${min} to ${max} (${what}), got "${raw}".`);
   };
-  int('n', 1, MAX_N, 'candidates to make');
-  int('seed', 0, MAX_SEED, 'the run\'s seed');
-  int('steps', MIN_STEPS, MAX_STEPS, 'denoising steps', DEFAULT_STEPS);
+  int('n');
+  int('seed');
+  int('steps', DEFAULT_STEPS);
 
   const complete = errors.length === 0 && values.prompt !== undefined && values.n !== undefined && values.seed !== undefined;
   return { values, errors, request: complete ? (values as ShareParams) : null };

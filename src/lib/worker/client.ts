@@ -11,12 +11,13 @@ import type {
 } from '../engine/engine.ts';
 import type { PromptInfo, ScoredImage, ScoreEvent, ScoreReport } from '../engine/score/vp-scorer.ts';
 import { rankScores } from '../engine/score/rank.ts';
-import type { Candidate, GenerateEvent, GenerateOptions, PromptTokens } from '../engine/generate/candidate-run.ts';
+import type { Candidate, GenerateEvent, PromptTokens } from '../engine/generate/candidate-run.ts';
+import type { GenerateRequest } from '../engine/generate/generate-request.ts';
 import type { DtypeVariant } from '../engine/families/diffusion-manifest.ts';
 import { DeviceLostError, rebuildError } from '../engine/errors.ts';
 
 export type { EngineInfo, LoadedModel, ScoreEvent, ScoreReport, PromptInfo };
-export type { Candidate, GenerateEvent, GenerateOptions, GenerateReport, LoadedGenerator, PromptTokens, DtypeVariant };
+export type { Candidate, GenerateEvent, GenerateRequest, GenerateReport, LoadedGenerator, PromptTokens, DtypeVariant };
 export type { DownloadProgress, FamilyStatus, StorageInfo, ModelSource };
 
 type Remote = Comlink.Remote<Engine>;
@@ -119,7 +120,7 @@ export class EngineClient {
    * Generate, reporting each event. After a GPU device loss the run goes on on WASM from the next
    * candidate, announced by a 'backend' event; the report lists every candidate made.
    */
-  async generate(o: GenerateOptions, onEvent?: (e: GenerateEvent) => void): Promise<GenerateReport> {
+  async generate(o: GenerateRequest, onEvent?: (e: GenerateEvent) => void): Promise<GenerateReport> {
     const made: Candidate[] = [];
     const relay = Comlink.proxy((e: GenerateEvent) => {
       if (e.kind === 'candidate') made.push(e.candidate);

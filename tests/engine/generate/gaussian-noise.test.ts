@@ -3,11 +3,10 @@ import { describe, expect, it } from 'vitest';
 import {
   GaussianNoise,
   assertSeed,
-  candidateSeed,
   latentNoise,
   mulberry32,
-  randomSeed,
 } from '../../../src/lib/engine/generate/gaussian-noise.ts';
+import { candidateSeed, randomSeed } from '../../../src/lib/engine/generate/generate-request.ts';
 import { Gaussian as ModelsGaussian, mulberry32 as modelsMulberry32 } from '../../../models/prng.ts';
 
 const sha256 = (a: Float32Array) =>

@@ -2,20 +2,10 @@
 // VP-Score as soon as it exists, keep it as a PNG (with its prompt, seed, steps, score and model ids
 // in text chunks) rather than as float tensors, and report it. Backend fallback lives in engine.ts;
 // this file only knows how to run on the generator and scorer it is given.
-import { RequestError } from '../errors.ts';
-import { MAX_CANDIDATES, type GeneratedImage, type SdGenerator } from './sd-turbo-pipeline.ts';
+import type { GenerateRequest } from './generate-request.ts';
+import type { GeneratedImage, SdGenerator } from './sd-turbo-pipeline.ts';
 import { encodePng } from '../image/png-encode.ts';
-import { MAX_STEPS, MIN_STEPS } from './euler-ancestral.ts';
 import type { VpScorer } from '../score/vp-scorer.ts';
-
-export interface GenerateOptions {
-  prompt: string;
-  n: number;
-  seed: number;
-  steps: number;
-  /** First candidate to make (a run resumed after a GPU device loss starts past the finished ones). */
-  from?: number;
-}
 
 export interface Candidate {
   index: number;
@@ -44,22 +34,6 @@ export type GenerateEvent =
   | { kind: 'candidate'; candidate: Candidate }
   | { kind: 'backend'; label: string; reason: string };
 
-export function validateRequest(o: GenerateOptions): void {
-  const int = (v: number) => Number.isInteger(v);
-  if (!int(o.n) || o.n < 1 || o.n > MAX_CANDIDATES) {
-    throw new RequestError(`N must be a whole number from 1 to ${MAX_CANDIDATES}, got ${o.n}`);
-  }
-  if (!int(o.steps) || o.steps < MIN_STEPS || o.steps > MAX_STEPS) {
-    throw new RequestError(`steps must be a whole number from ${MIN_STEPS} to ${MAX_STEPS} (SD-Turbo), got ${o.steps}`);
-  }
-  if (o.from !== undefined && (!int(o.from) || o.from < 0 || o.from >= o.n)) {
-    throw new RequestError(`"from" must be a candidate index below N, got ${o.from}`);
-  }
-  if (!int(o.seed) || o.seed < 0 || o.seed > 0xffffffff) {
-    throw new RequestError(`the seed must be a whole number from 0 to 4294967295, got ${o.seed}`);
-  }
-}
-
 export interface RunContext {
   generator: SdGenerator;
   scorer: VpScorer | null;
@@ -70,7 +44,7 @@ export interface RunContext {
 /** Make candidates `from`…n-1; returns the ones finished (a cancel keeps them). */
 export async function generateCandidates(
   ctx: RunContext,
-  o: GenerateOptions,
+  o: GenerateRequest,
   from: number,
 ): Promise<{ candidates: Candidate[]; cancelled: boolean }> {
   const { generator, scorer } = ctx;
@@ -110,7 +84,7 @@ export async function generateCandidates(
 }
 
 function pngText(
-  o: GenerateOptions,
+  o: GenerateRequest,
   g: GeneratedImage,
   generator: SdGenerator,
   scorer: VpScorer | null,

@@ -8,12 +8,11 @@
 // differ from ours by ≤ 1.3e-5 relative over the whole table (≈ 5e-7 at t = 999), far below what
 // a float16 UNet resolves, and float64 needs no torch-specific rounding to reproduce.
 import type { GaussianNoise } from './gaussian-noise.ts';
+import { MAX_STEPS, MIN_STEPS } from './generate-request.ts';
 
 export const NUM_TRAIN_TIMESTEPS = 1000;
 const BETA_START = 0.00085;
 const BETA_END = 0.012;
-export const MIN_STEPS = 1;
-export const MAX_STEPS = 4;
 
 export interface Schedule {
   /** UNet timesteps, descending (e.g. [999, 499] for 2 steps); pass as int64. */

@@ -100,21 +100,3 @@ export function latentNoise(seed: number, shape: readonly number[]): Float32Arra
   }
   return new GaussianNoise(seed).fill(n);
 }
-
-/**
- * The seed of candidate `index` in a batch started from `baseSeed`: (baseSeed + index) mod 2^32.
- * Each candidate gets its own generator rather than a slice of one long stream, so any single
- * candidate can be regenerated from its own seed alone (and shown to the user as that seed).
- */
-export function candidateSeed(baseSeed: number, index: number): number {
-  assertSeed(baseSeed, 'base seed');
-  if (!Number.isSafeInteger(index) || index < 0) {
-    throw new RangeError(`candidate index must be a non-negative integer, got ${index}`);
-  }
-  return (baseSeed + index) % UINT32_RANGE;
-}
-
-/** A fresh uint32 seed from the platform CSPRNG (window, worker and Node all have `crypto`). */
-export function randomSeed(): number {
-  return globalThis.crypto.getRandomValues(new Uint32Array(1))[0];
-}

@@ -10,20 +10,10 @@ import { toFloat16Bits, toFloat32 } from '../runtime/float16.ts';
 import type { RgbImage } from '../image/rgb-image.ts';
 import { sha256Hex } from '../store/sha256.ts';
 import { createSession, run, tensor, type InferenceSession, type Tensor } from '../runtime/ort-session.ts';
-import { candidateSeed, GaussianNoise } from './gaussian-noise.ts';
+import { GaussianNoise } from './gaussian-noise.ts';
+import { candidateSeed, type GenerateRequest } from './generate-request.ts';
 import { eulerAncestralStep, scaleModelInput, sdTurboSchedule } from './euler-ancestral.ts';
 import { ClipPromptTokenizer, type ClipTokens } from '../text/clip-tokenizer.ts';
-
-export const MAX_CANDIDATES = 16;
-
-export interface GenerateRequest {
-  prompt: string;
-  /** Candidates to make: indices `from` … n-1 (from > 0 resumes a run). */
-  n: number;
-  seed: number;
-  steps: number;
-  from?: number;
-}
 
 export interface CandidateTimings {
   unetMs: number[];
