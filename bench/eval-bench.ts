@@ -14,7 +14,7 @@ import { build } from 'vite';
 import { Engine } from '../src/lib/engine/engine.ts';
 import { runEvaluation } from '../src/lib/eval/eval-run.ts';
 import { MemoryEvalStore } from '../src/lib/eval/memory-eval-store.ts';
-import { BUILTIN_PROMPT_SET } from '../src/lib/eval/prompt-set.ts';
+import { BUILTIN_PROMPT_SET } from '../src/lib/eval/builtin-prompts.ts';
 import { launch, openApp, serveDist } from '../scripts/harness/chromium.ts';
 import { MODEL_DIRS } from '../models/dirs.ts';
 import { dirReader } from '../src/cli/dir-reader.ts';
@@ -133,7 +133,7 @@ async function inNode() {
     const store = new MemoryEvalStore();
     const t0 = performance.now();
     const outcome = await runEvaluation({ runId: `node-${r}`, prompts, k: RUN.k, seed: RUN.seed, steps: RUN.steps },
-      { store, generate: (o, onEvent) => engine.generate(o, onEvent) });
+      { store, engine });
     const wallMs = performance.now() - t0;
     if (outcome !== 'done') throw new Error(`Node run ${r} ended ${outcome}`);
     const scores = [...store.rows.values()].map((x) => x.score);

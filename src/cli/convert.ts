@@ -14,7 +14,7 @@ import { Engine } from '../lib/engine/engine.ts';
 import { dirReader } from './dir-reader.ts';
 import { decodeImage } from '../lib/engine/image/decode.ts';
 import { readVpScoreFolder } from '../lib/engine/families/vp-score-folder.ts';
-import type { Sink } from './main.ts';
+import type { Sink } from './sink.ts';
 
 export const CONVERT_USAGE = 'usage: preflens convert --model DIR --to fp16,q8,q4,q4f16 [--out DIR] [--threads N] [--json] [--check IMAGE...]';
 

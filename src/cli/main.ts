@@ -9,13 +9,10 @@ import { Engine } from '../lib/engine/engine.ts';
 import type { ImageInput } from '../lib/engine/score/vp-scorer.ts';
 import { dirReader } from './dir-reader.ts';
 import { CONVERT_USAGE, convertCommand } from './convert.ts';
+import type { Sink } from './sink.ts';
 
 const USAGE = 'usage: preflens score --model DIR --prompt "text" [--batch N] [--threads N] IMAGE...';
 
-/** Where output goes: process.stdout/stderr, or a capture in tests. */
-export interface Sink {
-  write(text: string): unknown;
-}
 
 export async function main(argv: string[], out: Sink = process.stdout, err: Sink = process.stderr): Promise<number> {
   const [command, ...rest] = argv;

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { GenerateEvent } from '../../src/lib/engine/generate/candidate-run.ts';
-import type { GenerateRequest } from '../../src/lib/engine/generate/generate-request.ts';
+import type { Candidate, EngineApi, GenerateRequest } from '../../src/lib/engine/engine-api.ts';
 import { firstUnsaved, promptSeed, resultKey, runEvaluation, type EvalConfig, type EvalProgress } from '../../src/lib/eval/eval-run.ts';
 import { MemoryEvalStore } from '../../src/lib/eval/memory-eval-store.ts';
 
@@ -9,24 +8,29 @@ const prompts = ['a green colored cat', 'three apples on a table', 'a dog on the
 }));
 const config: EvalConfig = { runId: 'run-1', prompts, k: 4, seed: 100, steps: 1 };
 
+type Generate = EngineApi['generate'];
+
 /**
  * A stand-in for the engine's generate: candidate i gets seed o.seed + i and a score derived from
  * it; `stopAfter` candidates in total, then it reports a cancelled run (as Pause does).
  */
-function fakeGenerate(calls: GenerateRequest[], stopAfter = Infinity) {
+function fakeGenerate(calls: GenerateRequest[], stopAfter = Infinity): Generate {
   let made = 0;
-  return async (o: GenerateRequest, onEvent: (e: GenerateEvent) => void) => {
+  return async (o, onEvent) => {
     calls.push(o);
+    const candidates: Candidate[] = [];
     for (let i = o.from ?? 0; i < o.n; i++) {
-      if (made >= stopAfter) return { cancelled: true };
+      if (made >= stopAfter) return { cancelled: true, candidates };
       made++;
       const seed = (o.seed + i) >>> 0;
-      onEvent({ kind: 'candidate', candidate: {
+      const candidate: Candidate = {
         index: i, seed, noiseHash: `h${seed}`, steps: o.steps, width: 8, height: 8, png: new Uint8Array([seed & 255]),
         reward: seed / 1000, score: seed / 100, timings: { unetMs: [], vaeMs: 0, scoreMs: 0, pngMs: 0 },
-      } });
+      };
+      candidates.push(candidate);
+      onEvent?.({ kind: 'candidate', candidate });
     }
-    return { cancelled: false };
+    return { cancelled: false, candidates };
   };
 }
 
@@ -35,7 +39,7 @@ describe('evaluation run', () => {
     const store = new MemoryEvalStore();
     const calls: GenerateRequest[] = [];
     const seen: EvalProgress[] = [];
-    expect(await runEvaluation(config, { store, generate: fakeGenerate(calls), onProgress: (p) => seen.push(p) })).toBe('done');
+    expect(await runEvaluation(config, { store, engine: { generate: fakeGenerate(calls) }, onProgress: (p) => seen.push(p) })).toBe('done');
     expect(calls.map((c) => [c.seed, c.from, c.n])).toEqual([[100, 0, 4], [104, 0, 4], [108, 0, 4]]);
     const rows = await store.results('run-1');
     expect(rows).toHaveLength(12);
@@ -49,19 +53,19 @@ describe('evaluation run', () => {
     const store = new MemoryEvalStore();
     const first: GenerateRequest[] = [];
     // Interrupted after 6 candidates: prompt 0 complete, prompt 1 has 0 and 1.
-    expect(await runEvaluation(config, { store, generate: fakeGenerate(first, 6) })).toBe('stopped');
+    expect(await runEvaluation(config, { store, engine: { generate: fakeGenerate(first, 6) } })).toBe('stopped');
     expect(store.puts).toBe(6);
     const saved = new Set((await store.results('run-1')).map((r) => resultKey(r.promptId, r.k)));
     expect(firstUnsaved(config, saved)).toEqual([4, 2, 0]);
 
     const second: GenerateRequest[] = [];
-    expect(await runEvaluation(config, { store, generate: fakeGenerate(second) })).toBe('done');
+    expect(await runEvaluation(config, { store, engine: { generate: fakeGenerate(second) } })).toBe('done');
     expect(second.map((c) => [c.prompt, c.from])).toEqual([['three apples on a table', 2], ['a dog on the beach', 0]]);
     expect(store.puts).toBe(12);
     expect(await store.results('run-1')).toHaveLength(12);
     // The resumed images are the ones an uninterrupted run makes.
     const whole = new MemoryEvalStore();
-    await runEvaluation(config, { store: whole, generate: fakeGenerate([]) });
+    await runEvaluation(config, { store: whole, engine: { generate: fakeGenerate([]) } });
     const bySeed = (rows: { seed: number; score: number }[]) => rows.map((r) => [r.seed, r.score]).sort((a, b) => a[0] - b[0]);
     expect(bySeed(await store.results('run-1'))).toEqual(bySeed(await whole.results('run-1')));
   });
@@ -70,23 +74,18 @@ describe('evaluation run', () => {
     const store = new MemoryEvalStore();
     const inner = fakeGenerate([]);
     // Events for the last candidate of each prompt are held back, as a late MessagePort delivery would.
-    const generate = async (o: GenerateRequest, on: (e: GenerateEvent) => void) => {
-      const candidates: import('../../src/lib/engine/generate/candidate-run.ts').Candidate[] = [];
-      const r = await inner(o, (e) => {
-        if (e.kind === 'candidate') candidates.push(e.candidate);
-        if (e.kind !== 'candidate' || e.candidate.index < o.n - 1) on(e);
-      });
-      return { ...r, candidates };
-    };
-    expect(await runEvaluation(config, { store, generate })).toBe('done');
+    const generate: Generate = (o, on) => inner(o, (e) => {
+      if (e.kind !== 'candidate' || e.candidate.index < o.n - 1) on?.(e);
+    });
+    expect(await runEvaluation(config, { store, engine: { generate } })).toBe('done');
     expect(store.puts).toBe(12);
   });
 
   it('a run that is already complete makes nothing', async () => {
     const store = new MemoryEvalStore();
-    await runEvaluation(config, { store, generate: fakeGenerate([]) });
+    await runEvaluation(config, { store, engine: { generate: fakeGenerate([]) } });
     const calls: GenerateRequest[] = [];
-    expect(await runEvaluation(config, { store, generate: fakeGenerate(calls) })).toBe('done');
+    expect(await runEvaluation(config, { store, engine: { generate: fakeGenerate(calls) } })).toBe('done');
     expect(calls).toEqual([]);
     expect(store.puts).toBe(12);
   });
@@ -98,7 +97,7 @@ describe('evaluation run', () => {
     const gen = fakeGenerate(calls);
     const result = await runEvaluation(config, {
       store, signal: abort.signal,
-      generate: async (o, on) => { const r = await gen(o, on); abort.abort(); return r; },
+      engine: { generate: async (o, on) => { const r = await gen(o, on); abort.abort(); return r; } },
     });
     expect(result).toBe('stopped');
     expect(calls).toHaveLength(1);

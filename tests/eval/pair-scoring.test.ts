@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { preferenceAccuracy } from '../../src/lib/eval/accuracy.ts';
 import { scorePairs, type ImageFile } from '../../src/lib/eval/pair-scoring.ts';
 import { parsePairs } from '../../src/lib/eval/pairs.ts';
+import type { EngineApi } from '../../src/lib/engine/engine-api.ts';
 
 const file = (name: string): ImageFile => ({ name, size: 1, arrayBuffer: async () => new ArrayBuffer(1) });
 const SCORES: Record<string, number> = { 'a.png': 0.9, 'b.png': 0.1, 'c.png': 0.5, 'd.png': 0.7 };
@@ -18,10 +19,15 @@ describe('scoring a pairs file', () => {
     const pairs = parsePairs(text);
     const files = new Map(['a.png', 'b.png', 'c.png', 'd.png'].map((n) => [n, file(n)]));
     const calls: [string, string[]][] = [];
-    const r = await scorePairs(pairs, files, async (prompt, images) => {
-      calls.push([prompt, images.map((i) => i.name)]);
-      return images.map((i) => ({ name: i.name, score: SCORES[i.name] }));
-    });
+    const engine: Pick<EngineApi, 'score'> = {
+      score: async ({ prompt, images }) => {
+        calls.push([prompt, images.map((i) => i.name)]);
+        const results = images.map((i, index) => ({ index, name: i.name, score: SCORES[i.name] }));
+        return { prompt: { pieceCount: 0, maxPieces: 33, truncated: false, keptPieces: [] }, results, ranks: [], cancelled: false,
+          timings: { readMs: 0, decodeMs: 0, preprocessMs: 0, tokenizeMs: 0, runMs: 0, totalMs: 0 } };
+      },
+    };
+    const r = await scorePairs(pairs, files, engine);
     expect(calls).toEqual([['a green colored cat', ['a.png', 'b.png', 'c.png']], ['three apples', ['c.png', 'd.png']]]);
     expect(r.skipped).toEqual([{ line: 5, reason: 'gone.png is not in the folder' }]);
     expect(r.scored.map((p) => [p.line, p.scoreA, p.scoreB])).toEqual([[1, 0.9, 0.1], [2, 0.9, 0.5], [3, 0.1, 0.5], [4, 0.5, 0.7]]);

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import {
   ASPECTS,
-  BUILTIN_PROMPT_SET,
   categoriesOf,
   parsePromptFile,
   PromptSetError,
   type PromptSet,
 } from '../../src/lib/eval/prompt-set.ts';
+import { BUILTIN_PROMPT_SET } from '../../src/lib/eval/builtin-prompts.ts';
 
 function failure(text: string, file: string): PromptSetError {
   try {

@@ -1,72 +1,36 @@
-// The engine's public API: the same object runs inside the Web Worker (exposed by comlink),
-// in Node tests, the CLI and the benchmarks. One backend, one scorer and one generator at a time.
-import { chooseBackend, type BackendChoice, type BackendPreference } from './runtime/backend-choice.ts';
-import { destroyDevice, watchDeviceLoss } from './runtime/device-loss.ts';
-import type { DtypeVariant } from './families/diffusion-manifest.ts';
+// The engine (EngineApi, engine-api.ts): the same object runs inside the Web Worker (exposed by
+// comlink), in Node tests, the CLI and the benchmarks. One backend, one scorer and one generator
+// at a time. A lost GPU device ends a call with DeviceLostError carrying what is finished and what
+// is not; the worker client redoes the rest on WASM (worker/client.ts).
+import type {
+  EngineApi, EngineInfo, GenerateReport, InitOptions, LoadedGenerator, LoadedModel, ScoreRequest,
+} from './engine-api.ts';
 import { BackendError, CancelledError, DeviceLostError } from './errors.ts';
+import type { DtypeVariant } from './families/diffusion-manifest.ts';
 import { FamilyStore, type Device, type FamilyStatus } from './families/family-store.ts';
+import { openGenerator, openScorer } from './families/model-loader.ts';
+import { openSource, type ModelSource, type OpenedSource } from './families/model-source.ts';
+import type { VpDtype } from './families/vp-score-manifest.ts';
 import { generateCandidates, type Candidate, type GenerateEvent, type PromptTokens } from './generate/candidate-run.ts';
 import { validateRequest, type GenerateRequest } from './generate/generate-request.ts';
 import type { SdGenerator } from './generate/sd-turbo-pipeline.ts';
 import { preloadCodecs } from './image/wasm-codecs.ts';
-import type { VpDtype } from './families/vp-score-manifest.ts';
-import { openGenerator, openScorer } from './families/model-loader.ts';
-import { openSource, type ModelSource, type OpenedSource } from './families/model-source.ts';
+import { chooseBackend } from './runtime/backend-choice.ts';
+import { destroyDevice, watchDeviceLoss } from './runtime/device-loss.ts';
 import { configureRuntime } from './runtime/ort-session.ts';
-import type { ImageInput, PromptInfo, ScoreEvent, ScoreReport, VpScorer } from './score/vp-scorer.ts';
+import { probeWebGpu } from './runtime/webgpu-probe.ts';
+import { rankScores } from './score/rank.ts';
+import type { PromptInfo, ScoredImage, ScoreEvent, ScoreReport, VpScorer } from './score/vp-scorer.ts';
 import { openBrowserStore } from './store/browser-store.ts';
 import type { DownloadProgress, ModelStore, StorageInfo } from './store/model-store.ts';
-import { probeWebGpu, type GpuLike } from './runtime/webgpu-probe.ts';
 
-export interface InitOptions {
-  backend?: BackendPreference;
-  numThreads?: number;
-  /** For tests: a stand-in for navigator.gpu. */
-  gpu?: GpuLike;
-}
+export type * from './engine-api.ts';
 
-export interface EngineInfo extends BackendChoice {
-  numThreads: number;
-}
-
-export type { ModelSource, FamilyStatus, DownloadProgress, StorageInfo };
-
-export interface LoadedModel {
-  id: string;
-  name: string;
-  origin: string;
-  dtype: VpDtype;
-  modelBytes: number;
-  maxBatch: number;
-  mean: number;
-  std: number;
-  loadMs: number;
-}
-
-export interface LoadedGenerator {
-  id: string;
-  name: string;
-  origin: string;
-  variant: DtypeVariant;
-  imageSize: number;
-  loadMs: number;
-}
-
-export interface GenerateReport {
-  candidates: Candidate[];
-  cancelled: boolean;
-}
-
-export interface ScoreRequest {
-  prompt: string;
-  images: ImageInput[];
-  batchSize?: number;
-}
-
-export class Engine {
+export class Engine implements EngineApi {
   #info: EngineInfo | null = null;
   #scorer: VpScorer | null = null;
   #generator: SdGenerator | null = null;
+  /** Why the GPU device was lost, once it is. */
   #deviceLost: string | null = null;
   #watching = false;
   #abort: AbortController | null = null;
@@ -144,7 +108,7 @@ export class Engine {
     }
   }
 
-  cancelDownload(): void {
+  async cancelDownload(): Promise<void> {
     this.#download?.abort();
   }
 
@@ -172,37 +136,52 @@ export class Engine {
     return { ep: info.ep, shaderF16: info.adapter?.shaderF16 ?? false };
   }
 
-  /** Token count of a prompt for the diffusion text encoder (the UI warns before truncating). */
-  generatorPromptInfo(prompt: string): PromptTokens {
+  async generatorPromptInfo(prompt: string): Promise<PromptTokens> {
     const { tokenCount, maxTokens, truncated } = this.#requireGenerator().tokenize(prompt);
     return { tokenCount, maxTokens, truncated };
   }
 
   /**
-   * Generate candidates `o.from ?? 0`…N-1, scoring each as it is made; a cancel keeps the finished
-   * ones. A lost GPU device ends the run with DeviceLostError: ort-web cannot run anything more in
-   * this instance after that (a run on a destroyed device never settles and blocks the instance),
-   * so the client restarts the worker on WASM and resumes from the next candidate (client.ts).
+   * Generate candidates `from ?? 0`…N-1, scoring each as it is made. ort-web cannot run anything
+   * more in this instance after a device loss (a run on a destroyed device never settles and
+   * blocks the instance), so the run ends with DeviceLostError naming the candidates not made.
    */
   async generate(o: GenerateRequest, onEvent?: (e: GenerateEvent) => void): Promise<GenerateReport> {
     validateRequest(o);
     const generator = this.#requireGenerator();
     const abort = this.#newRun();
-    const emit = (e: GenerateEvent) => {
-      // Between UNet steps: do not hand more work to a device that is gone.
-      if (this.#deviceLost) throw new DeviceLostError(`the GPU device was lost: ${this.#deviceLost}`);
-      onEvent?.(e);
-    };
+    const todo = Array.from({ length: o.n - (o.from ?? 0) }, (_, i) => (o.from ?? 0) + i);
     try {
-      const ctx = { generator, scorer: this.#scorer, signal: abort.signal, emit };
-      return await generateCandidates(ctx, o, o.from ?? 0);
-    } catch (e) {
-      if (this.#deviceLost && !(e instanceof DeviceLostError)) {
-        throw new DeviceLostError(`the GPU device was lost: ${this.#deviceLost} (${(e as Error).message})`);
-      }
-      throw e;
+      return await this.#untilDeviceLost<Candidate, GenerateReport>(todo, (keep) => {
+        const emit = (e: GenerateEvent) => {
+          // Between UNet steps: do not hand more work to a device that is gone.
+          if (this.#deviceLost !== null) throw new DeviceLostError(this.#deviceLost);
+          onEvent?.(e);
+          if (e.kind === 'candidate') keep(e.candidate);
+        };
+        return generateCandidates({ generator, scorer: this.#scorer, signal: abort.signal, emit }, o, o.from ?? 0);
+      });
     } finally {
       if (this.#abort === abort) this.#abort = null;
+    }
+  }
+
+  /**
+   * Run `job` over items `todo`, `keep`ing each result as it is delivered. If the GPU device is
+   * lost meanwhile, whatever the job threw becomes a DeviceLostError with the kept results and
+   * the indices still without one.
+   */
+  async #untilDeviceLost<T extends { index: number }, R>(todo: number[], job: (keep: (item: T) => void) => Promise<R>): Promise<R> {
+    const finished: T[] = [];
+    try {
+      return await job((item) => finished.push(item));
+    } catch (e) {
+      const lost = this.#deviceLost;
+      if (lost === null && !(e instanceof DeviceLostError)) throw e;
+      const reason = lost === null ? (e as DeviceLostError).reason
+        : e instanceof DeviceLostError ? lost : `${lost} (${(e as Error).message})`;
+      const done = new Set(finished.map((t) => t.index));
+      throw new DeviceLostError(reason, todo.filter((i) => !done.has(i)), finished);
     }
   }
 
@@ -213,7 +192,7 @@ export class Engine {
 
   async #watchDevice(): Promise<void> {
     if (this.#watching || this.#info?.ep !== 'webgpu') return;
-    this.#watching = await watchDeviceLoss((message) => (this.#deviceLost = message));
+    this.#watching = await watchDeviceLoss((reason) => (this.#deviceLost = reason));
   }
 
   #newRun(): AbortController {
@@ -223,22 +202,39 @@ export class Engine {
     return abort;
   }
 
-  promptInfo(prompt: string): PromptInfo {
+  async promptInfo(prompt: string): Promise<PromptInfo> {
     return this.#requireScorer().promptInfo(prompt);
   }
 
   async score(req: ScoreRequest, onEvent?: (e: ScoreEvent) => void): Promise<ScoreReport> {
     const scorer = this.#requireScorer();
     const abort = this.#newRun();
+    const known = new Map((req.scored ?? []).map((r) => [r.index, r]));
+    const todo = req.images.map((_, i) => i).filter((i) => !known.has(i));
+    const total = req.images.length;
     try {
-      return await scorer.score(req.prompt, req.images, { batchSize: req.batchSize, signal: abort.signal, onEvent });
+      const r = await this.#untilDeviceLost<ScoredImage, Omit<ScoreReport, 'ranks'>>(todo, (keep) =>
+        scorer.score(req.prompt, todo.map((i) => req.images[i]), {
+          batchSize: req.batchSize,
+          signal: abort.signal,
+          onEvent: (e) => {
+            if (e.kind !== 'result') return onEvent?.(e);
+            const item = { ...e.item, index: todo[e.item.index] };
+            keep(item);
+            onEvent?.({ kind: 'result', item, done: known.size + e.done, total });
+          },
+        }),
+      );
+      const results = req.images.map((_, i) => known.get(i) ?? { ...r.results[todo.indexOf(i)], index: i });
+      const ranks = rankScores(results.map((x) => (x.score === undefined ? null : { score: x.score })));
+      return { ...r, results, ranks };
     } finally {
       if (this.#abort === abort) this.#abort = null;
     }
   }
 
   /** Stop the running batch between items; what was scored is returned by that call. */
-  cancel(): void {
+  async cancel(): Promise<void> {
     this.#abort?.abort(new CancelledError());
   }
 

@@ -1,35 +1,23 @@
-// One class per failure a user can meet. Each has a stable `name` (and `code`) because comlink only
-// carries {name, message, stack} across the worker boundary: the client rebuilds the class from `name`
-// (see rebuildError). Messages say what happened and what to do, in the user's words.
-
-export type ErrorCode =
-  | 'image-decode'
-  | 'image-type'
-  | 'image-too-large'
-  | 'empty-prompt'
-  | 'contract'
-  | 'model-file'
-  | 'storage-quota'
-  | 'download'
-  | 'manifest'
-  | 'backend'
-  | 'cancelled'
-  | 'device-lost'
-  | 'out-of-memory'
-  | 'bad-request'
-  | 'input';
+// One class per failure a user can meet, and the one table of them. Each has a stable `name`
+// (class names do not survive minification) and a `hint`: what the user can do about it, shown
+// under the message. Messages say what happened, in the user's words. Errors cross the worker
+// boundary as {name, message, stack, ...their own data} (worker/error-transfer.ts) and are rebuilt
+// into their class here (rebuildError), so `instanceof` and data fields work on both sides.
 
 export class PrefLensError extends Error {
-  readonly code: ErrorCode = 'input';
+  /** What the user can do about this kind of error (none for the generic class). */
+  static hint: string | undefined;
   constructor(message: string) {
     super(message);
     this.name = 'PrefLensError';
+  }
+  get hint(): string | undefined {
+    return (this.constructor as typeof PrefLensError).hint;
   }
 }
 
 /** The bytes claim to be an image we support but do not decode. */
 export class ImageDecodeError extends PrefLensError {
-  override readonly code = 'image-decode';
   constructor(file: string, detail: string) {
     super(`"${file}" could not be decoded as an image: ${detail}`);
     this.name = 'ImageDecodeError';
@@ -38,7 +26,6 @@ export class ImageDecodeError extends PrefLensError {
 
 /** Not a PNG, JPEG or WebP (judged by the file's bytes, not its name). */
 export class UnsupportedImageTypeError extends PrefLensError {
-  override readonly code = 'image-type';
   constructor(file: string) {
     super(`"${file}" is not a PNG, JPEG or WebP image`);
     this.name = 'UnsupportedImageTypeError';
@@ -50,7 +37,6 @@ export const MAX_IMAGE_BYTES = 50 * 1024 * 1024;
 
 /** Over 8192 px a side or 50 MB: refused before decoding so a huge file cannot exhaust memory. */
 export class ImageTooLargeError extends PrefLensError {
-  override readonly code = 'image-too-large';
   constructor(file: string, detail: string) {
     super(`"${file}" is too large (${detail}); the limit is ${MAX_IMAGE_SIDE} px a side and 50 MB`);
     this.name = 'ImageTooLargeError';
@@ -58,7 +44,7 @@ export class ImageTooLargeError extends PrefLensError {
 }
 
 export class EmptyPromptError extends PrefLensError {
-  override readonly code = 'empty-prompt';
+  static override hint = 'Type a prompt first.';
   constructor() {
     super('The prompt is empty: type what the images should show');
     this.name = 'EmptyPromptError';
@@ -67,7 +53,7 @@ export class EmptyPromptError extends PrefLensError {
 
 /** A loaded graph whose inputs/outputs differ from the contract the manifest promises. */
 export class ContractError extends PrefLensError {
-  override readonly code = 'contract';
+  static override hint = 'This graph does not take VP-Score inputs. Export it with the VP-Score contract (see README).';
   constructor(message: string) {
     super(message);
     this.name = 'ContractError';
@@ -76,7 +62,7 @@ export class ContractError extends PrefLensError {
 
 /** A model file that is missing, truncated, corrupt or not an ONNX graph. */
 export class ModelFileError extends PrefLensError {
-  override readonly code = 'model-file';
+  static override hint = 'Re-export or re-download the model file; the built-in model is still available.';
   constructor(message: string) {
     super(message);
     this.name = 'ModelFileError';
@@ -85,7 +71,7 @@ export class ModelFileError extends PrefLensError {
 
 /** A manifest (preflens.json) that is malformed. */
 export class ManifestError extends PrefLensError {
-  override readonly code = 'manifest';
+  static override hint = 'Fix the model manifest (preflens.json), or pick a variant this device can run.';
   constructor(message: string) {
     super(message);
     this.name = 'ManifestError';
@@ -94,7 +80,7 @@ export class ManifestError extends PrefLensError {
 
 /** The requested execution provider cannot run here (e.g. WebGPU forced with no adapter). */
 export class BackendError extends PrefLensError {
-  override readonly code = 'backend';
+  static override hint = 'Choose another backend in the header.';
   constructor(message: string) {
     super(message);
     this.name = 'BackendError';
@@ -103,7 +89,6 @@ export class BackendError extends PrefLensError {
 
 /** The user cancelled; results finished before the cancel are kept by the caller. */
 export class CancelledError extends PrefLensError {
-  override readonly code = 'cancelled';
   constructor(message = 'Cancelled') {
     super(message);
     this.name = 'CancelledError';
@@ -112,25 +97,34 @@ export class CancelledError extends PrefLensError {
 
 /** A request outside what the pipeline takes (N, steps or seed out of range). */
 export class RequestError extends PrefLensError {
-  override readonly code = 'bad-request';
+  static override hint = 'Change the settings and try again.';
   constructor(message: string) {
     super(message);
     this.name = 'RequestError';
   }
 }
 
-/** The GPU device went away (driver reset, tab backgrounded, destroyed) and WASM could not take over. */
-export class DeviceLostError extends PrefLensError {
-  override readonly code = 'device-lost';
-  constructor(message: string) {
-    super(message);
+/**
+ * The GPU device went away (driver reset, tab backgrounded, destroyed). Carries the work of the
+ * call it ended: the item indices with a result (`finished`, the results themselves) and without
+ * (`unfinished`), so the worker client can redo exactly the rest on WASM.
+ */
+export class DeviceLostError<T = unknown> extends PrefLensError {
+  static override hint = 'The GPU stopped responding; reload the page or choose WASM.';
+  constructor(
+    /** What WebGPU said (device.lost's message or reason). */
+    readonly reason: string,
+    readonly unfinished: number[] = [],
+    readonly finished: T[] = [],
+  ) {
+    super(`the GPU device was lost: ${reason}`);
     this.name = 'DeviceLostError';
   }
 }
 
 /** A model that does not fit in the runtime's memory (32-bit WASM tops out at 4 GB). */
 export class OutOfMemoryError extends PrefLensError {
-  override readonly code = 'out-of-memory';
+  static override hint = 'Pick a quantized variant of the model (see README: converting a model).';
   constructor(message: string) {
     super(message);
     this.name = 'OutOfMemoryError';
@@ -139,7 +133,7 @@ export class OutOfMemoryError extends PrefLensError {
 
 /** Not enough storage for a download: nothing else is removed to make room. */
 export class StorageQuotaError extends PrefLensError {
-  override readonly code = 'storage-quota';
+  static override hint = 'Delete a downloaded model in Models, or free disk space, then download again.';
   constructor(message: string) {
     super(message);
     this.name = 'StorageQuotaError';
@@ -148,43 +142,49 @@ export class StorageQuotaError extends PrefLensError {
 
 /** A model file could not be fetched (network down, server error) even after retries. */
 export class DownloadError extends PrefLensError {
-  override readonly code = 'download';
+  static override hint = 'Check the connection and press Download again: it resumes where it stopped.';
   constructor(message: string) {
     super(message);
     this.name = 'DownloadError';
   }
 }
 
-const byName: Record<string, (message: string) => PrefLensError> = {
-  ImageDecodeError: (m) => withMessage(new ImageDecodeError('', ''), m),
-  UnsupportedImageTypeError: (m) => withMessage(new UnsupportedImageTypeError(''), m),
-  ImageTooLargeError: (m) => withMessage(new ImageTooLargeError('', ''), m),
-  EmptyPromptError: (m) => withMessage(new EmptyPromptError(), m),
-  ContractError: (m) => new ContractError(m),
-  ModelFileError: (m) => new ModelFileError(m),
-  ManifestError: (m) => new ManifestError(m),
-  BackendError: (m) => new BackendError(m),
-  CancelledError: (m) => new CancelledError(m),
-  RequestError: (m) => new RequestError(m),
-  DeviceLostError: (m) => new DeviceLostError(m),
-  OutOfMemoryError: (m) => new OutOfMemoryError(m),
-  StorageQuotaError: (m) => new StorageQuotaError(m),
-  DownloadError: (m) => new DownloadError(m),
-  PrefLensError: (m) => new PrefLensError(m),
-};
-
-function withMessage<E extends Error>(e: E, message: string): E {
-  e.message = message;
-  return e;
+/** The model is not something the converter can (or should) rewrite. */
+export class ConvertError extends PrefLensError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConvertError';
+  }
 }
 
-/** Rebuild the engine's error class from what comlink carried ({name, message}). */
+/** Every class the engine throws, keyed by its `name` (tests/engine/errors.test.ts checks the keys). */
+type ErrorClass = abstract new (...args: never[]) => PrefLensError;
+
+export const ERROR_CLASSES: Readonly<Record<string, ErrorClass>> = {
+  PrefLensError, ImageDecodeError, UnsupportedImageTypeError, ImageTooLargeError, EmptyPromptError, ContractError,
+  ModelFileError, ManifestError, BackendError, CancelledError, RequestError, DeviceLostError, OutOfMemoryError,
+  StorageQuotaError, DownloadError, ConvertError,
+};
+
+/** An error as it crosses a message port: its name, message, stack and own data fields. */
+export interface CarriedError {
+  name?: string;
+  message?: string;
+  stack?: string;
+  [field: string]: unknown;
+}
+
+/** Rebuild the engine's error class (with its data fields) from what crossed the boundary. */
 export function rebuildError(e: unknown): Error {
-  if (!(e instanceof Error) && (typeof e !== 'object' || e === null)) return new Error(String(e));
-  const { name, message } = e as { name?: string; message?: string };
-  const make = name ? byName[name] : undefined;
-  if (!make) return e instanceof Error ? e : new Error(String(message));
-  const rebuilt = make(message ?? '');
-  if (e instanceof Error && e.stack) rebuilt.stack = e.stack;
+  if (e instanceof PrefLensError) return e;
+  if (typeof e !== 'object' || e === null) return new Error(String(e));
+  const { name, message, stack, ...data } = e as CarriedError;
+  const Class = name && Object.hasOwn(ERROR_CLASSES, name) ? ERROR_CLASSES[name] : undefined;
+  if (!Class) return e instanceof Error ? e : Object.assign(new Error(String(message)), name ? { name } : {});
+  // The class's prototype without its constructor, whose arguments differ per class (a file name,
+  // a reason…): the message and data fields that crossed are set as they were.
+  const rebuilt = Reflect.construct(PrefLensError, [message ?? ''], Class) as PrefLensError;
+  Object.assign(rebuilt, data, { name });
+  if (stack) rebuilt.stack = stack;
   return rebuilt;
 }

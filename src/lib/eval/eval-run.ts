@@ -1,9 +1,9 @@
 // An evaluation run: K candidates for every prompt of a set, each scored as it is made and saved
 // at once (IndexedDB in the app), so a reload, a crash or Pause loses nothing: running again starts
 // at the first candidate not yet saved, and a candidate already saved is never saved twice.
-// DOM-free: the app passes the worker's generate, the tests and the benchmark pass the engine's.
-import type { Candidate, GenerateEvent } from '../engine/generate/candidate-run.ts';
-import type { GenerateRequest } from '../engine/generate/generate-request.ts';
+// DOM-free: it runs on any EngineApi — the worker client in the app, the in-thread engine in the
+// benchmark, a fake in the tests.
+import type { Candidate, EngineApi } from '../engine/engine-api.ts';
 import type { ScoredResult } from './summary.ts';
 
 export interface EvalPrompt {
@@ -35,15 +35,6 @@ export interface EvalStore {
   putResult(r: EvalResult): Promise<void>;
 }
 
-/**
- * The engine's generate. Its report's `candidates` are authoritative: through the worker, events
- * travel on their own message port and the last ones can arrive after the call has returned.
- */
-export type GenerateFn = (
-  o: GenerateRequest,
-  onEvent: (e: GenerateEvent) => void,
-) => Promise<{ cancelled: boolean; candidates?: readonly Candidate[] }>;
-
 export interface EvalProgress {
   done: number;
   total: number;
@@ -56,7 +47,8 @@ export interface EvalProgress {
 
 export interface RunDeps {
   store: EvalStore;
-  generate: GenerateFn;
+  /** What makes the candidates (its report's `candidates` are authoritative, see GenerateReport). */
+  engine: Pick<EngineApi, 'generate'>;
   /** Aborted by Pause or Cancel: the run stops after the candidate in progress. */
   signal?: AbortSignal;
   onProgress?: (p: EvalProgress) => void;
@@ -115,7 +107,7 @@ export async function runEvaluation(config: EvalConfig, deps: RunDeps): Promise<
       }));
     };
     const opts = { prompt: item.prompt, n: config.k, seed: promptSeed(config.seed, p, config.k), steps: config.steps, from: starts[p] };
-    const { cancelled, candidates = [] } = await deps.generate(opts, (e) => e.kind === 'candidate' && keep(e.candidate));
+    const { cancelled, candidates } = await deps.engine.generate(opts, (e) => e.kind === 'candidate' && keep(e.candidate));
     candidates.forEach(keep);
     await Promise.all(writes);
     if (cancelled || deps.signal?.aborted) return 'stopped';

@@ -1,16 +1,11 @@
 // Scoring a labelled pairs file: each prompt's images are scored once (a pairs file often pairs the
-// same image several times), through whatever `score` function the caller has — the worker in the
-// app, the engine in Node — and each pair gets its two scores back.
+// same image several times), on whatever EngineApi the caller has — the worker client in the app,
+// the engine in Node — and each pair gets its two scores back.
+import type { EngineApi, ImageInput } from '../engine/engine-api.ts';
 import type { ScoredPair } from './accuracy.ts';
 import type { LabelledPair } from './pairs.ts';
 
-export interface ImageFile {
-  name: string;
-  size: number;
-  arrayBuffer(): Promise<ArrayBuffer>;
-}
-
-export type ScoreFn = (prompt: string, images: ImageFile[]) => Promise<{ name: string; score?: number; error?: string }[]>;
+export type ImageFile = ImageInput;
 
 export interface PairScores extends ScoredPair {
   line: number;
@@ -28,7 +23,7 @@ export interface PairScoring {
 export async function scorePairs(
   pairs: readonly LabelledPair[],
   files: ReadonlyMap<string, ImageFile>,
-  score: ScoreFn,
+  engine: Pick<EngineApi, 'score'>,
   onProgress?: (done: number, total: number) => void,
 ): Promise<PairScoring> {
   const byPrompt = new Map<string, Set<string>>();
@@ -39,8 +34,8 @@ export async function scorePairs(
     const present = [...names].filter((n) => files.has(n));
     for (const n of names) if (!files.has(n)) scores.set(`${prompt}\n${n}`, `${n} is not in the folder`);
     if (present.length) {
-      const out = await score(prompt, present.map((n) => files.get(n)!));
-      for (const r of out) scores.set(`${prompt}\n${r.name}`, r.score ?? `${r.name}: ${r.error ?? 'not scored'}`);
+      const { results } = await engine.score({ prompt, images: present.map((n) => files.get(n)!) });
+      for (const r of results) scores.set(`${prompt}\n${r.name}`, r.score ?? `${r.name}: ${r.error?.message ?? 'not scored'}`);
     }
     done++;
     onProgress?.(done, byPrompt.size);

@@ -4,6 +4,7 @@
 // Blank lines and lines starting with # or // are skipped. Images are named relative to a folder
 // the user picks, so a path that could reach outside it (absolute, "..", a URL) is refused: the
 // app could not read it anyway, and a URL would mean a network request we promise not to make.
+import { PrefLensError } from '../engine/errors.ts';
 
 export type Preference = 'a' | 'b' | 'tie';
 
@@ -19,7 +20,8 @@ export interface LabelledPair {
 }
 
 /** The file is not a pairs file we can use; `line` is 1-based, 0 for the file as a whole. */
-export class PairsFileError extends Error {
+export class PairsFileError extends PrefLensError {
+  static override hint = 'Fix the line named above: prompt, image_a, image_b and preferred (a, b or tie) on every line.';
   readonly line: number;
   constructor(line: number, message: string) {
     super(line > 0 ? `line ${line}: ${message}` : message);

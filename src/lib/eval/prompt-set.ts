@@ -1,8 +1,7 @@
-// Prompt sets for the Evaluate tab: the built-in probes and the user's own JSONL or CSV file.
+// Prompt sets for the Evaluate tab: the built-in probes (builtin-prompts.ts) and the user's own JSONL or CSV file.
 // Every problem in a user's file is reported with its 1-based line so it can be fixed in an editor;
 // the first problem stops the parse, because a half-loaded set would skew an evaluation silently.
-
-export { BUILTIN_PROMPT_SET } from './builtin-prompts.ts';
+import { PrefLensError } from '../engine/errors.ts';
 
 /** VisionPrefer's four preference aspects, in the paper's order. */
 export const ASPECTS = ['prompt-following', 'aesthetic', 'fidelity', 'harmlessness'] as const;
@@ -27,7 +26,8 @@ export const MAX_PROMPTS = 2000;
 export const UNCATEGORIZED = 'uncategorized';
 
 /** A user's prompt file that cannot be read; `line` is 1-based when the problem has one. */
-export class PromptSetError extends Error {
+export class PromptSetError extends PrefLensError {
+  static override hint = 'Fix the line named above (JSONL: one {"prompt": …} per line; CSV: a header with a prompt column).';
   readonly line: number | undefined;
   constructor(message: string, line?: number) {
     super(message);

@@ -65,7 +65,7 @@ export class EvalState {
     try {
       const outcome = await runEvaluation(run.config, {
         store: this.store,
-        generate: (o, onEvent) => client.generate(o, onEvent),
+        engine: client,
         signal: abort.signal,
         onProgress: (p) => (this.progress = p),
         onResult: (r) => (this.results = [...this.results, r]),

@@ -1,154 +1,149 @@
-// The UI's handle on the worker: a typed async API over comlink. Callbacks cross as
-// comlink proxies; errors are rebuilt into the engine's classes (comlink keeps only name/message).
+// The page's handle on the worker: the engine's API (EngineApi) over comlink. Callbacks cross as
+// comlink proxies; errors cross with their class and data (error-transfer.ts).
 //
 // A lost GPU device leaves the worker's onnxruntime instance unusable (a run on a destroyed device
-// never settles and blocks every later run), so recovery happens here: a new worker on WASM, the
-// same models loaded again, and a generate run resumed at the first candidate not yet made.
+// never settles and blocks every later run), so recovery happens here, once for every call that
+// runs models: a new worker on WASM, the same models loaded again, and the call redone for what
+// the engine's DeviceLostError names as unfinished.
 import * as Comlink from 'comlink';
 import type {
-  DownloadProgress, Engine, EngineInfo, FamilyStatus, GenerateReport, InitOptions, LoadedGenerator, LoadedModel, ModelSource,
-  ScoreRequest, StorageInfo,
-} from '../engine/engine.ts';
-import type { PromptInfo, ScoredImage, ScoreEvent, ScoreReport } from '../engine/score/vp-scorer.ts';
-import { rankScores } from '../engine/score/rank.ts';
-import type { Candidate, GenerateEvent, PromptTokens } from '../engine/generate/candidate-run.ts';
-import type { GenerateRequest } from '../engine/generate/generate-request.ts';
-import type { DtypeVariant } from '../engine/families/diffusion-manifest.ts';
-import { DeviceLostError, rebuildError } from '../engine/errors.ts';
+  Candidate, DownloadProgress, DtypeVariant, EngineApi, EngineInfo, FamilyStatus, GenerateEvent, GenerateReport,
+  GenerateRequest, InitOptions, LoadedGenerator, LoadedModel, ModelSource, PromptInfo, PromptTokens, ScoredImage,
+  ScoreEvent, ScoreReport, ScoreRequest, StorageInfo,
+} from '../engine/engine-api.ts';
+import { BackendError, DeviceLostError } from '../engine/errors.ts';
+import { installErrorTransfer } from './error-transfer.ts';
 
-export type { EngineInfo, LoadedModel, ScoreEvent, ScoreReport, PromptInfo };
-export type { Candidate, GenerateEvent, GenerateRequest, GenerateReport, LoadedGenerator, PromptTokens, DtypeVariant };
-export type { DownloadProgress, FamilyStatus, StorageInfo, ModelSource };
+export type * from '../engine/engine-api.ts';
 
-type Remote = Comlink.Remote<Engine>;
+/** A source the page can hand to the worker: everything but an in-thread reader function. */
 type UiSource = Exclude<ModelSource, { kind: 'reader' }>;
+type UiInit = Omit<InitOptions, 'gpu'>;
 
+/** A running worker (or, in tests, anything that speaks comlink on a message port). */
+export interface WorkerHandle {
+  endpoint: Comlink.Endpoint;
+  terminate(): void;
+}
 
-const spawn = () => new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'preflens-engine' });
+const spawnWorker = (): WorkerHandle => {
+  const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'preflens-engine' });
+  return { endpoint: worker, terminate: () => worker.terminate() };
+};
 
-export class EngineClient {
-  #worker: Worker;
-  #remote: Remote;
+const MOVED = { kind: 'backend', label: 'WASM (GPU device lost)' } as const;
+
+export class EngineClient implements EngineApi {
+  readonly #spawn: () => WorkerHandle;
+  #worker: WorkerHandle;
+  #remote: Comlink.Remote<EngineApi>;
   /** What this worker was asked to set up, replayed on a fresh WASM worker after a device loss. */
-  #setup: { init?: Omit<InitOptions, 'gpu'>; scorer?: UiSource; generator?: [UiSource, { variant?: DtypeVariant }] } = {};
+  #setup: { init?: UiInit; scorer?: UiSource; generator?: [UiSource, { variant?: DtypeVariant }] } = {};
 
-  constructor() {
+  constructor(spawn: () => WorkerHandle = spawnWorker) {
+    installErrorTransfer();
+    this.#spawn = spawn;
     this.#worker = spawn();
-    this.#remote = Comlink.wrap<Engine>(this.#worker);
+    this.#remote = Comlink.wrap<EngineApi>(this.#worker.endpoint);
   }
 
-  async init(opts: Omit<InitOptions, 'gpu'> = {}): Promise<EngineInfo> {
-    const info = await call(() => this.#remote.init(opts));
+  async init(opts: UiInit = {}): Promise<EngineInfo> {
+    const info = await this.#remote.init(opts);
     this.#setup = { init: opts };
     return info;
   }
 
-  async loadScorer(source: UiSource): Promise<LoadedModel> {
-    const loaded = await call(() => this.#remote.loadScorer(source));
-    this.#setup.scorer = source;
+  async loadScorer(source: ModelSource): Promise<LoadedModel> {
+    const loaded = await this.#remote.loadScorer(uiSource(source));
+    this.#setup.scorer = uiSource(source);
     return loaded;
   }
 
-  async loadGenerator(source: UiSource, opts: { variant?: DtypeVariant } = {}): Promise<LoadedGenerator> {
-    const loaded = await call(() => this.#remote.loadGenerator(source, opts));
-    this.#setup.generator = [source, opts];
+  async loadGenerator(source: ModelSource, opts: { variant?: DtypeVariant } = {}): Promise<LoadedGenerator> {
+    const loaded = await this.#remote.loadGenerator(uiSource(source), opts);
+    this.#setup.generator = [uiSource(source), opts];
     return loaded;
   }
 
   inspectFamily(manifestUrl: string, opts: { variant?: string } = {}): Promise<FamilyStatus> {
-    return call(() => this.#remote.inspectFamily(manifestUrl, opts));
+    return this.#remote.inspectFamily(manifestUrl, opts);
   }
 
-  downloadFamily(manifestUrl: string, opts: { variant?: string }, onProgress: (p: DownloadProgress) => void): Promise<FamilyStatus> {
-    return call(() => this.#remote.downloadFamily(manifestUrl, opts, Comlink.proxy(onProgress)));
+  downloadFamily(manifestUrl: string, opts: { variant?: string } = {}, onProgress?: (p: DownloadProgress) => void): Promise<FamilyStatus> {
+    return this.#remote.downloadFamily(manifestUrl, opts, onProgress && Comlink.proxy(onProgress));
   }
 
   cancelDownload(): Promise<void> {
-    return call(() => this.#remote.cancelDownload());
+    return this.#remote.cancelDownload();
   }
 
   deleteFamily(manifestUrl: string): Promise<void> {
-    return call(() => this.#remote.deleteFamily(manifestUrl));
+    return this.#remote.deleteFamily(manifestUrl);
   }
 
   storageInfo(): Promise<StorageInfo> {
-    return call(() => this.#remote.storageInfo());
+    return this.#remote.storageInfo();
   }
 
   promptInfo(prompt: string): Promise<PromptInfo> {
-    return call(() => this.#remote.promptInfo(prompt));
+    return this.#remote.promptInfo(prompt);
   }
 
   generatorPromptInfo(prompt: string): Promise<PromptTokens> {
-    return call(() => this.#remote.generatorPromptInfo(prompt));
+    return this.#remote.generatorPromptInfo(prompt);
+  }
+
+  /** After a GPU device loss the images without a result are scored on WASM; the report covers all. */
+  score(req: ScoreRequest, onEvent?: (e: ScoreEvent) => void): Promise<ScoreReport> {
+    const relay = Comlink.proxy((e: ScoreEvent) => onEvent?.(e));
+    return this.#recovering(
+      () => this.#remote.score(req, relay),
+      // The finished results go back to the engine, which scores the others and ranks them all.
+      (lost: DeviceLostError<ScoredImage>) => this.#remote.score({ ...req, scored: [...(req.scored ?? []), ...lost.finished] }, relay),
+      onEvent,
+    );
+  }
+
+  /** After a GPU device loss the run goes on on WASM from the first candidate not made. */
+  generate(req: GenerateRequest, onEvent?: (e: GenerateEvent) => void): Promise<GenerateReport> {
+    const relay = Comlink.proxy((e: GenerateEvent) => onEvent?.(e));
+    return this.#recovering(
+      () => this.#remote.generate(req, relay),
+      async (lost: DeviceLostError<Candidate>) => {
+        // Candidates are made in order, so what is unfinished is the tail of the run.
+        if (!lost.unfinished.length) return { candidates: lost.finished, cancelled: false };
+        const r = await this.#remote.generate({ ...req, from: Math.min(...lost.unfinished) }, relay);
+        return { candidates: [...lost.finished, ...r.candidates], cancelled: r.cancelled };
+      },
+      onEvent,
+    );
   }
 
   /**
-   * Score, reporting each image. After a GPU device loss the images without a result are scored on
-   * a fresh WASM worker (announced by a 'backend' event) and the report covers every image.
+   * `call`, and if it ends with a lost GPU device (and WASM was not what ran): a fresh WASM worker
+   * with the same models, a 'backend' event, then `redo` for what the error names as unfinished.
    */
-  async score(req: ScoreRequest, onEvent?: (e: ScoreEvent) => void): Promise<ScoreReport> {
-    const got = new Map<number, ScoredImage>();
-    const relay = Comlink.proxy((e: ScoreEvent) => {
-      if (e.kind === 'result') got.set(e.item.index, e.item);
-      onEvent?.(e);
-    });
+  async #recovering<T, R>(
+    call: () => Promise<R>,
+    redo: (lost: DeviceLostError<T>) => Promise<R>,
+    onEvent?: (e: typeof MOVED & { reason: string }) => void,
+  ): Promise<R> {
     try {
-      return await call(() => this.#remote.score(req, relay));
+      return await call();
     } catch (e) {
       if (!(e instanceof DeviceLostError) || this.#setup.init?.backend === 'wasm') throw e;
       await this.#restartOnWasm();
-      const detail = e.message.replace(/^the GPU device was lost: /, '');
-      onEvent?.({ kind: 'backend', label: 'WASM (GPU device lost)', reason: `GPU device lost (${detail}): continuing on WASM` });
-      const rest = req.images.map((_, i) => i).filter((i) => !got.has(i));
-      const total = req.images.length;
-      const remap = Comlink.proxy((ev: ScoreEvent) => {
-        if (ev.kind !== 'result') return ev.kind === 'prompt' ? undefined : onEvent?.(ev);
-        const item = { ...ev.item, index: rest[ev.item.index] };
-        got.set(item.index, item);
-        onEvent?.({ kind: 'result', item, done: got.size, total });
-      });
-      const r = await call(() => this.#remote.score({ ...req, images: rest.map((i) => req.images[i]) }, remap));
-      r.results.forEach((item) => got.set(rest[item.index], { ...item, index: rest[item.index] }));
-      const results = req.images.map((img, i) => got.get(i) ?? { index: i, name: img.name });
-      const ranks = rankScores(results.map((x) => (x.score === undefined ? null : { score: x.score })));
-      return { ...r, results, ranks };
+      onEvent?.({ ...MOVED, reason: `GPU device lost (${e.reason}): continuing on WASM` });
+      return redo(e as DeviceLostError<T>);
     }
   }
 
-  /**
-   * Generate, reporting each event. After a GPU device loss the run goes on on WASM from the next
-   * candidate, announced by a 'backend' event; the report lists every candidate made.
-   */
-  async generate(o: GenerateRequest, onEvent?: (e: GenerateEvent) => void): Promise<GenerateReport> {
-    const made: Candidate[] = [];
-    const relay = Comlink.proxy((e: GenerateEvent) => {
-      if (e.kind === 'candidate') made.push(e.candidate);
-      onEvent?.(e);
-    });
-    try {
-      // The engine's report is authoritative: events travel on the callback's own MessagePort, so
-      // the last ones may arrive after the call returns (they still reach onEvent).
-      return await call(() => this.#remote.generate(o, relay));
-    } catch (e) {
-      if (!(e instanceof DeviceLostError) || this.#setup.init?.backend === 'wasm') throw e;
-      await this.#restartOnWasm();
-      const detail = e.message.replace(/^the GPU device was lost: /, '');
-      onEvent?.({ kind: 'backend', label: 'WASM (GPU device lost)', reason: `GPU device lost (${detail}): continuing on WASM` });
-      const from = (o.from ?? 0) + made.length;
-      if (from >= o.n) return { candidates: made, cancelled: false };
-      const r = await call(() => this.#remote.generate({ ...o, from }, relay));
-      return { candidates: [...made.filter((c) => c.index < from), ...r.candidates], cancelled: r.cancelled };
-    }
-  }
-
-  /** Test hook: destroy the worker's GPU device mid-run. */
   simulateGpuDeviceLoss(): Promise<boolean> {
-    return call(() => this.#remote.simulateGpuDeviceLoss());
+    return this.#remote.simulateGpuDeviceLoss();
   }
 
   cancel(): Promise<void> {
-    return call(() => this.#remote.cancel());
+    return this.#remote.cancel();
   }
 
   /** Last resort (e.g. switching backend): pending calls are not settled by comlink, so stop first. */
@@ -160,18 +155,16 @@ export class EngineClient {
   async #restartOnWasm(): Promise<void> {
     const setup = this.#setup;
     this.terminate();
-    this.#worker = spawn();
-    this.#remote = Comlink.wrap<Engine>(this.#worker);
+    this.#worker = this.#spawn();
+    this.#remote = Comlink.wrap<EngineApi>(this.#worker.endpoint);
     await this.init({ ...setup.init, backend: 'wasm' });
     if (setup.scorer) await this.loadScorer(setup.scorer);
     if (setup.generator) await this.loadGenerator(...setup.generator);
   }
 }
 
-async function call<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (e) {
-    throw rebuildError(e);
-  }
+/** A reader source holds a function, which cannot be sent to a worker. */
+function uiSource(source: ModelSource): UiSource {
+  if (source.kind === 'reader') throw new BackendError('A reader source runs only in-thread (Node, tests): pass a URL, files or a stored family');
+  return source;
 }

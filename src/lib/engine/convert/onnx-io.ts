@@ -7,7 +7,7 @@
 // on purpose: it handles the ops our VP-Score graphs use (models/vp-score/*-graph.ts) and refuses
 // anything else with a clear error instead of guessing.
 import onnxProto from 'onnx-proto'; // CommonJS: only the default export exists under Node's ESM loader
-import { PrefLensError } from '../errors.ts';
+import { ConvertError } from '../errors.ts';
 
 export const { onnx } = onnxProto;
 export type Model = onnxProto.onnx.IModelProto;
@@ -19,14 +19,6 @@ export type Attr = onnxProto.onnx.IAttributeProto;
 /** ONNX TensorProto.DataType values we meet. */
 export const DT = { float: 1, uint8: 2, int8: 3, int32: 6, int64: 7, bool: 9, float16: 10 } as const;
 export const MS_DOMAIN = 'com.microsoft';
-
-/** The model is not something this converter can (or should) rewrite. */
-export class ConvertError extends PrefLensError {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ConvertError';
-  }
-}
 
 if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1) {
   throw new Error('convert/: ONNX raw_data is little-endian; this host is not');
@@ -62,7 +54,6 @@ export function makeTensor(name: string, dims: number[], dataType: number, bytes
   return { name, dims, dataType, rawData };
 }
 
-export const attrInt = (name: string, i: number): Attr => ({ name, type: onnx.AttributeProto.AttributeType.INT, i });
 
 export function getAttr(node: Node, name: string): Attr | undefined {
   return (node.attribute ?? []).find((a) => a.name === name);

@@ -13,7 +13,8 @@
 // file's (topological) order and each float value is tracked as fp16 or fp32 in the new graph.
 import { toFloat16Bits } from '../runtime/float16.ts';
 import { assertFloat32VpScore } from './contract-check.ts';
-import { ConvertError, DT, floatData, getAttr, makeTensor, markVariant, namer, num, onnx, type Model, type Node } from './onnx-io.ts';
+import { ConvertError } from '../errors.ts';
+import { DT, floatData, getAttr, makeTensor, markVariant, namer, num, onnx, type Model, type Node } from './onnx-io.ts';
 
 const FP16_MAX = 65504;
 const KEEP_FP32 = new Set(['DequantizeLinear', 'LayerNormalization', 'Softmax', 'LogSoftmax', 'Exp', 'Log', 'Erf', 'ReduceMean', 'ReduceSum', 'Pow', 'Sqrt', 'Reciprocal', 'ConstantOfShape']);

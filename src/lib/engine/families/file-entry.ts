@@ -1,7 +1,6 @@
 // One file a manifest names: where it is (a path relative to the manifest, or an absolute URL for
 // files hosted elsewhere, like a tokenizer from another repository), how long it is and its
 // sha256. A graph whose weights live in an external-data file lists that file as `data`.
-import { ManifestError } from '../errors.ts';
 
 export interface FileEntry {
   file: string;
@@ -13,12 +12,6 @@ export interface FileEntry {
 }
 
 export type Fail = (what: string) => never;
-
-export function failFor(source: string): Fail {
-  return (what) => {
-    throw new ManifestError(`${source}: ${what}`);
-  };
-}
 
 /**
  * A relative path inside the family (no "..", no leading "/") or an absolute https URL; plain http

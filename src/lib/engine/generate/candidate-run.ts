@@ -1,7 +1,7 @@
 // One "generate N and rank" run: encode the prompt once, make each candidate, score it with
 // VP-Score as soon as it exists, keep it as a PNG (with its prompt, seed, steps, score and model ids
-// in text chunks) rather than as float tensors, and report it. Backend fallback lives in engine.ts;
-// this file only knows how to run on the generator and scorer it is given.
+// in text chunks) rather than as float tensors, and report it. What a lost GPU device does to a
+// run is engine.ts's business; this file only runs on the generator and scorer it is given.
 import type { GenerateRequest } from './generate-request.ts';
 import type { GeneratedImage, SdGenerator } from './sd-turbo-pipeline.ts';
 import { encodePng } from '../image/png-encode.ts';
@@ -69,15 +69,12 @@ export async function generateCandidates(
         ...scored,
         timings: { ...g.timings, scoreMs: t1 - t0, pngMs: performance.now() - t1 },
       };
-      ctx.emit({ kind: 'candidate', candidate }); // may throw (device lost): then it is redone
+      ctx.emit({ kind: 'candidate', candidate }); // may throw (device lost): then it is made again
       candidates.push(candidate);
     };
     const onStep = (index: number, step: number, steps: number) => ctx.emit({ kind: 'step', index, step, steps });
     const r = await generator.generate({ ...o, from }, enc, { signal: ctx.signal, onStep, onImage });
     return { candidates, cancelled: r.cancelled };
-  } catch (e) {
-    // Let the caller resume after the candidates that are finished.
-    throw Object.assign(e as Error, { finished: candidates });
   } finally {
     enc.hidden.dispose();
   }

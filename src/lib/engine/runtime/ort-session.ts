@@ -29,7 +29,7 @@ let deviceLost: Promise<never> | null = null;
  */
 export function failGpuRunsWhen(lost: Promise<string>): void {
   deviceLost = lost.then((message) => {
-    throw new DeviceLostError(`the GPU device was lost: ${message}`);
+    throw new DeviceLostError(message);
   });
   deviceLost.catch(() => undefined);
 }

@@ -1,0 +1,95 @@
+// The engine's one public API. The in-thread Engine (engine.ts: Node tests, CLI, bench, and inside
+// the Web Worker) and the page's worker client (worker/client.ts) both implement it, so code that
+// only needs "something that scores and generates" (eval runs, pair scoring, the CLI, the bench)
+// depends on this interface and runs unchanged on either side of the worker boundary.
+import type { BackendChoice, BackendPreference } from './runtime/backend-choice.ts';
+import type { GpuLike } from './runtime/webgpu-probe.ts';
+import type { DtypeVariant } from './families/diffusion-manifest.ts';
+import type { FamilyStatus } from './families/family-store.ts';
+import type { ModelSource } from './families/model-source.ts';
+import type { VpDtype } from './families/vp-score-manifest.ts';
+import type { Candidate, GenerateEvent, PromptTokens } from './generate/candidate-run.ts';
+import type { GenerateRequest } from './generate/generate-request.ts';
+import type { ImageInput, PromptInfo, ScoredImage, ScoreEvent, ScoreReport } from './score/vp-scorer.ts';
+import type { DownloadProgress, StorageInfo } from './store/model-store.ts';
+
+export type { ModelSource, FamilyStatus, DownloadProgress, StorageInfo, GenerateRequest, GenerateEvent, Candidate };
+export type { PromptTokens, PromptInfo, ScoreEvent, ScoreReport, ScoredImage, ImageInput, DtypeVariant, VpDtype };
+
+export interface InitOptions {
+  backend?: BackendPreference;
+  numThreads?: number;
+  /** For tests: a stand-in for navigator.gpu (in-thread only: it cannot cross to a worker). */
+  gpu?: GpuLike;
+}
+
+export interface EngineInfo extends BackendChoice {
+  numThreads: number;
+}
+
+export interface LoadedModel {
+  id: string;
+  name: string;
+  origin: string;
+  dtype: VpDtype;
+  modelBytes: number;
+  maxBatch: number;
+  mean: number;
+  std: number;
+  loadMs: number;
+}
+
+export interface LoadedGenerator {
+  id: string;
+  name: string;
+  origin: string;
+  variant: DtypeVariant;
+  imageSize: number;
+  loadMs: number;
+}
+
+export interface GenerateReport {
+  /** Authoritative: through the worker, the last events may arrive after the call returns. */
+  candidates: Candidate[];
+  cancelled: boolean;
+}
+
+export interface ScoreRequest {
+  prompt: string;
+  images: ImageInput[];
+  batchSize?: number;
+  /**
+   * Results already made for some of `images` (a run resumed on another backend): kept as they
+   * are, only the other images are scored, and the report ranks them all together.
+   */
+  scored?: ScoredImage[];
+}
+
+export interface EngineApi {
+  init(opts?: InitOptions): Promise<EngineInfo>;
+  /** A `reader` source holds a function: in-thread only (the worker client refuses it). */
+  loadScorer(source: ModelSource, opts?: { dtype?: VpDtype }): Promise<LoadedModel>;
+  /** `variant` forces fp32/fp16 (else chosen for this backend). */
+  loadGenerator(source: ModelSource, opts?: { variant?: DtypeVariant }): Promise<LoadedGenerator>;
+
+  /** A family's plan for this device (variant, files, sizes) and what of it is on disk. */
+  inspectFamily(manifestUrl: string, opts?: { variant?: string }): Promise<FamilyStatus>;
+  /** Download what is missing (resuming partial files); cancelDownload() stops it and keeps the bytes. */
+  downloadFamily(manifestUrl: string, opts?: { variant?: string }, onProgress?: (p: DownloadProgress) => void): Promise<FamilyStatus>;
+  cancelDownload(): Promise<void>;
+  deleteFamily(manifestUrl: string): Promise<void>;
+  storageInfo(): Promise<StorageInfo>;
+
+  /** VP-Score's token count of a prompt (the UI warns before truncating). */
+  promptInfo(prompt: string): Promise<PromptInfo>;
+  /** The diffusion text encoder's token count of a prompt. */
+  generatorPromptInfo(prompt: string): Promise<PromptTokens>;
+  /** Candidates `from ?? 0`…n-1, each scored as it is made; a cancel keeps the finished ones. */
+  generate(req: GenerateRequest, onEvent?: (e: GenerateEvent) => void): Promise<GenerateReport>;
+  /** Score and rank; each image reported as it is done; a cancel keeps what was scored. */
+  score(req: ScoreRequest, onEvent?: (e: ScoreEvent) => void): Promise<ScoreReport>;
+  /** Stop the running batch between items. */
+  cancel(): Promise<void>;
+  /** Test hook: destroy the GPU device, as a driver reset would. */
+  simulateGpuDeviceLoss(): Promise<boolean>;
+}
