@@ -9,7 +9,9 @@ export default defineConfig({
           include: ['tests/**/*.test.ts'],
           exclude: ['tests/e2e/**'],
           environment: 'node',
+          // Hooks load and score models like tests do: the same bound, so a busy machine is not a failure.
           testTimeout: 60_000,
+          hookTimeout: 60_000,
         },
       },
       {

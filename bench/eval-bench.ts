@@ -150,7 +150,7 @@ async function appBuild(): Promise<void> {
   if (process.env.PREFLENS_DIST) return;
   const outDir = resolve(root, '.bench/app-dist');
   await build({ root, logLevel: 'warn', build: { outDir, emptyOutDir: true } });
-  process.env.PREFLENS_DIST = outDir; // serveDist (tests/e2e/browser.ts) serves this folder
+  process.env.PREFLENS_DIST = outDir; // serveDist (scripts/harness/chromium.ts) serves this folder
 }
 
 export async function evalSection(): Promise<string[]> {

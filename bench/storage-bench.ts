@@ -22,7 +22,7 @@ const BIG = 'model.bin';
 const CACHE = 'storage-bench';
 const PAGE_DIR = resolve(import.meta.dirname, 'storage-page');
 const ARGS = ['--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync']; // as tests/e2e/browser.ts
+  '--disable-component-update', '--disable-sync']; // as scripts/harness/chromium.ts
 
 /** Static files of bench/storage-page with the cross-origin isolation headers. */
 function serve(): Promise<{ server: Server; origin: string }> {

@@ -118,7 +118,7 @@ describe('tools/export_vp_score.py', () => {
     const ref = await ok('score_reference.py', ['--checkpoint', join(tmp, 'ckpt.pt'), '--vocab', vocab, '--prompt', PROMPT, ...HEADS, ...paths]);
     const expected = JSON.parse(ref.stdout) as Record<string, number>;
     const rewards = Object.fromEntries(paths.map((p) => [basename(p), expected[p]]));
-    writeFileSync(REFERENCE, `${JSON.stringify({ prompt: PROMPT, images: 'tests/fixtures/images.ts sixImages()', rewards }, null, 2)}\n`);
+    writeFileSync(REFERENCE, `${JSON.stringify({ prompt: PROMPT, images: 'models/test-images.ts sixImages()', rewards }, null, 2)}\n`);
 
     await engine.loadScorer({ kind: 'reader', origin: 'vp-export-test', read: dirReader(OUT) });
     const r = await engine.score({ prompt: PROMPT, images: asInputs(images), batchSize: 3 });

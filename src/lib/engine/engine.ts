@@ -55,10 +55,6 @@ export class Engine implements EngineApi {
     return this.#info;
   }
 
-  info(): EngineInfo | null {
-    return this.#info;
-  }
-
   async loadScorer(source: ModelSource, opts: { dtype?: VpDtype } = {}): Promise<LoadedModel> {
     const t0 = performance.now();
     const src = await this.#open(source, opts.dtype);
@@ -73,7 +69,6 @@ export class Engine implements EngineApi {
     };
   }
 
-  /** Load a diffusion family; `variant` forces fp32/fp16 (else chosen for this backend). */
   async loadGenerator(source: ModelSource, opts: { variant?: DtypeVariant } = {}): Promise<LoadedGenerator> {
     const t0 = performance.now();
     const src = await this.#open(source, opts.variant);
@@ -91,12 +86,10 @@ export class Engine implements EngineApi {
 
   // ---- the model store: families downloaded once and kept for offline use ----
 
-  /** A family's plan for this device (variant, files, sizes) and what of it is on disk. */
   inspectFamily(manifestUrl: string, opts: { variant?: string } = {}): Promise<FamilyStatus> {
     return this.#familyStore().status(manifestUrl, this.#device(), opts.variant);
   }
 
-  /** Download what is missing (resuming partial files); cancelDownload() stops it and keeps the bytes. */
   async downloadFamily(manifestUrl: string, opts: { variant?: string } = {}, onProgress?: (p: DownloadProgress) => void): Promise<FamilyStatus> {
     this.#download?.abort();
     const abort = new AbortController();

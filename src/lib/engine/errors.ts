@@ -16,6 +16,17 @@ export class PrefLensError extends Error {
   }
 }
 
+/** The base of an error class that is only a message: its stable name and its hint. */
+function messageError(name: string, hint?: string) {
+  return class extends PrefLensError {
+    static override hint = hint;
+    constructor(message: string) {
+      super(message);
+      this.name = name;
+    }
+  };
+}
+
 /** The bytes claim to be an image we support but do not decode. */
 export class ImageDecodeError extends PrefLensError {
   constructor(file: string, detail: string) {
@@ -52,40 +63,20 @@ export class EmptyPromptError extends PrefLensError {
 }
 
 /** A loaded graph whose inputs/outputs differ from the contract the manifest promises. */
-export class ContractError extends PrefLensError {
-  static override hint = 'This graph does not take VP-Score inputs. Export it with the VP-Score contract (see README).';
-  constructor(message: string) {
-    super(message);
-    this.name = 'ContractError';
-  }
-}
+export class ContractError extends messageError('ContractError',
+  'This graph does not take VP-Score inputs. Export it with the VP-Score contract (see README).') {}
 
 /** A model file that is missing, truncated, corrupt or not an ONNX graph. */
-export class ModelFileError extends PrefLensError {
-  static override hint = 'Re-export or re-download the model file; the built-in model is still available.';
-  constructor(message: string) {
-    super(message);
-    this.name = 'ModelFileError';
-  }
-}
+export class ModelFileError extends messageError('ModelFileError',
+  'Re-export or re-download the model file; the built-in model is still available.') {}
 
 /** A manifest (preflens.json) that is malformed. */
-export class ManifestError extends PrefLensError {
-  static override hint = 'Fix the model manifest (preflens.json), or pick a variant this device can run.';
-  constructor(message: string) {
-    super(message);
-    this.name = 'ManifestError';
-  }
-}
+export class ManifestError extends messageError('ManifestError',
+  'Fix the model manifest (preflens.json), or pick a variant this device can run.') {}
 
 /** The requested execution provider cannot run here (e.g. WebGPU forced with no adapter). */
-export class BackendError extends PrefLensError {
-  static override hint = 'Choose another backend in the header.';
-  constructor(message: string) {
-    super(message);
-    this.name = 'BackendError';
-  }
-}
+export class BackendError extends messageError('BackendError',
+  'Choose another backend in the header.') {}
 
 /** The user cancelled; results finished before the cancel are kept by the caller. */
 export class CancelledError extends PrefLensError {
@@ -96,13 +87,8 @@ export class CancelledError extends PrefLensError {
 }
 
 /** A request outside what the pipeline takes (N, steps or seed out of range). */
-export class RequestError extends PrefLensError {
-  static override hint = 'Change the settings and try again.';
-  constructor(message: string) {
-    super(message);
-    this.name = 'RequestError';
-  }
-}
+export class RequestError extends messageError('RequestError',
+  'Change the settings and try again.') {}
 
 /**
  * The GPU device went away (driver reset, tab backgrounded, destroyed). Carries the work of the
@@ -123,39 +109,19 @@ export class DeviceLostError<T = unknown> extends PrefLensError {
 }
 
 /** A model that does not fit in the runtime's memory (32-bit WASM tops out at 4 GB). */
-export class OutOfMemoryError extends PrefLensError {
-  static override hint = 'Pick a quantized variant of the model (see README: converting a model).';
-  constructor(message: string) {
-    super(message);
-    this.name = 'OutOfMemoryError';
-  }
-}
+export class OutOfMemoryError extends messageError('OutOfMemoryError',
+  'Pick a quantized variant of the model (see README: converting a model).') {}
 
 /** Not enough storage for a download: nothing else is removed to make room. */
-export class StorageQuotaError extends PrefLensError {
-  static override hint = 'Delete a downloaded model in Models, or free disk space, then download again.';
-  constructor(message: string) {
-    super(message);
-    this.name = 'StorageQuotaError';
-  }
-}
+export class StorageQuotaError extends messageError('StorageQuotaError',
+  'Delete a downloaded model in Models, or free disk space, then download again.') {}
 
 /** A model file could not be fetched (network down, server error) even after retries. */
-export class DownloadError extends PrefLensError {
-  static override hint = 'Check the connection and press Download again: it resumes where it stopped.';
-  constructor(message: string) {
-    super(message);
-    this.name = 'DownloadError';
-  }
-}
+export class DownloadError extends messageError('DownloadError',
+  'Check the connection and press Download again: it resumes where it stopped.') {}
 
 /** The model is not something the converter can (or should) rewrite. */
-export class ConvertError extends PrefLensError {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ConvertError';
-  }
-}
+export class ConvertError extends messageError('ConvertError') {}
 
 /** Every class the engine throws, keyed by its `name` (tests/engine/errors.test.ts checks the keys). */
 type ErrorClass = abstract new (...args: never[]) => PrefLensError;

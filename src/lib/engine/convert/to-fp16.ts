@@ -1,4 +1,4 @@
-// float32 → fp16 graph. Weights become float16 (bits from @petamoriken/float16 via ../float16.ts);
+// float32 → fp16 graph. Weights become float16 (bits from @petamoriken/float16 via ../runtime/float16.ts);
 // the graph's float inputs/outputs stay float32 (a Cast at each boundary), so the engine feeds and
 // reads the same tensors as before. Ops whose math is range- or precision-sensitive in half
 // precision run in float32 with Casts around them:

@@ -8,7 +8,7 @@ import { IMAGE_TENSOR_SIZE, preprocessImage } from '../image/preprocess.ts';
 import type { VpScoreManifest } from '../families/vp-score-manifest.ts';
 import type { VpScoreFolder } from '../families/vp-score-folder.ts';
 import { createSession, run, tensor, type InferenceSession } from '../runtime/ort-session.ts';
-import { normalizeReward, rankScores } from './rank.ts';
+import { normalizeReward } from './rank.ts';
 import { BertPromptTokenizer, type TokenizedPrompt } from '../text/bert-tokenizer.ts';
 import type { RgbImage } from '../image/rgb-image.ts';
 import type { EpName } from '../runtime/backend-choice.ts';
@@ -94,7 +94,8 @@ export class VpScorer {
     return { pieceCount: t.pieceCount, maxPieces: this.manifest.maxLength - 2, truncated: t.truncated, keptPieces: t.keptPieces };
   }
 
-  async score(prompt: string, images: readonly ImageInput[], opts: ScoreOptions = {}): Promise<ScoreReport> {
+  /** Every image's result in input order; ranking them is the engine's (Engine.score). */
+  async score(prompt: string, images: readonly ImageInput[], opts: ScoreOptions = {}): Promise<Omit<ScoreReport, 'ranks'>> {
     const t0 = now();
     const timings: StageTimings = { readMs: 0, decodeMs: 0, preprocessMs: 0, tokenizeMs: 0, runMs: 0, totalMs: 0 };
     const tok = this.tokenizer.encode(prompt);
@@ -142,8 +143,7 @@ export class VpScorer {
       if (opts.signal?.aborted) cancelled = true;
     }
     timings.totalMs = now() - t0;
-    const ranks = rankScores(results.map((r) => (r.score === undefined ? null : { score: r.score })));
-    return { prompt: promptInfo, results, ranks, cancelled, timings };
+    return { prompt: promptInfo, results, cancelled, timings };
   }
 
   /** One image already in memory (a generated candidate): no file to read or decode. */
