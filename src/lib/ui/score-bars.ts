@@ -1,4 +1,4 @@
-// Shared by both ranked grids: a score's bar width relative to the run's range, and its label.
+// The ranked grid's score display: a score's bar width relative to the run's range, and its label.
 
 /** Bar width in % for each score: the worst gets a sliver (8 %), the best the full bar. */
 export function barScale(scores: readonly number[]): (score: number) => number {
