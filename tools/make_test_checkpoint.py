@@ -9,12 +9,19 @@ drop-by-name path runs. Widths and depths are reduced; the vocab stays 30524 and
 
   /usr/bin/python3 tools/make_test_checkpoint.py --out ckpt.pt --vocab-out vocab.txt
       [--seed 0] [--full-size] [--module-prefix] [--drop-key NAME] [--reshape-key NAME]
+      [--dtype float32|float16|bfloat16] [--strided-key NAME] [--safetensors-out PATH] [--dump PREFIX]
+
+--dump writes what the TypeScript checkpoint reader is tested against: PREFIX.json (name, dtype,
+shape of each tensor, in the checkpoint's order) and PREFIX.f32 (every tensor's values as
+little-endian float32, one after the other; int64 tensors too, their values are small).
 """
 from __future__ import annotations
 
 import argparse
+import json
 import math
 import os
+import struct
 import sys
 
 import torch
@@ -79,6 +86,26 @@ def random_state_dict(cfg: VpNetConfig, seed: int) -> dict:
     return sd
 
 
+FLOAT_DTYPES = {'float32': torch.float32, 'float16': torch.float16, 'bfloat16': torch.bfloat16}
+SAFETENSORS_DTYPES = {torch.float32: 'F32', torch.float16: 'F16', torch.bfloat16: 'BF16', torch.int64: 'I64'}
+
+
+def write_safetensors(sd: dict, path: str) -> None:
+    """The format as its spec gives it: an 8-byte little-endian header length, the JSON header, the
+    tensors' bytes (little-endian, row-major) at the header's data_offsets."""
+    header, blobs, at = {}, [], 0
+    for k, v in sd.items():
+        flat = v.detach().contiguous().flatten()
+        raw = (flat.view(torch.int16) if v.element_size() == 2 else flat).numpy().tobytes()
+        header[k] = {'dtype': SAFETENSORS_DTYPES[v.dtype], 'shape': list(v.shape), 'data_offsets': [at, at + len(raw)]}
+        blobs.append(raw)
+        at += len(raw)
+    text = json.dumps(header, separators=(',', ':')).encode()
+    text += b' ' * (-len(text) % 8)  # the spec pads the header with spaces to an 8-byte boundary
+    with open(path, 'wb') as f:
+        f.write(struct.pack('<Q', len(text)) + text + b''.join(blobs))
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument('--out', required=True)
@@ -89,6 +116,11 @@ def main() -> int:
     ap.add_argument('--drop-key', action='append', default=[], metavar='NAME')
     ap.add_argument('--reshape-key', action='append', default=[], metavar='NAME',
                     help='grow the first dimension of NAME by one')
+    ap.add_argument('--dtype', choices=sorted(FLOAT_DTYPES), default='float32', help='dtype of the float tensors')
+    ap.add_argument('--strided-key', action='append', default=[], metavar='NAME',
+                    help='save the 2-D tensor NAME as a transposed view (same values, column-major strides)')
+    ap.add_argument('--safetensors-out', metavar='PATH', help='also write the tensors as .safetensors')
+    ap.add_argument('--dump', metavar='PREFIX', help='write the reference values (see above)')
     a = ap.parse_args()
     sd = random_state_dict(VpNetConfig() if a.full_size else TEST_CONFIG, a.seed)
     for k in a.drop_key + a.reshape_key:
@@ -99,10 +131,21 @@ def main() -> int:
     for k in a.reshape_key:
         t = sd[k]
         sd[k] = torch.cat([t, t[:1]], dim=0) if t.dim() else t.reshape(1)
+    sd = {k: v.to(FLOAT_DTYPES[a.dtype]) if v.is_floating_point() else v for k, v in sd.items()}
+    for k in a.strided_key:
+        sd[k] = sd[k].t().contiguous().t()  # a view whose strides are not row-major
     if a.module_prefix:
         sd = {'module.' + k: v for k, v in sd.items()}
     os.makedirs(os.path.dirname(os.path.abspath(a.out)), exist_ok=True)
     torch.save(sd, a.out)
+    if a.safetensors_out:
+        write_safetensors(sd, a.safetensors_out)
+    if a.dump:
+        with open(a.dump + '.json', 'w', encoding='utf-8') as f:
+            json.dump([{'name': k, 'dtype': str(v.dtype).replace('torch.', ''), 'shape': list(v.shape)} for k, v in sd.items()], f)
+        with open(a.dump + '.f32', 'wb') as f:
+            for v in sd.values():
+                f.write(v.detach().to(torch.float32).contiguous().numpy().astype('<f4').tobytes())
     if a.vocab_out:
         with open(a.vocab_out, 'w', encoding='utf-8') as f:
             f.write('\n'.join(synthetic_vocab()) + '\n')

@@ -123,13 +123,17 @@ export class DownloadError extends messageError('DownloadError',
 /** The model is not something the converter can (or should) rewrite. */
 export class ConvertError extends messageError('ConvertError') {}
 
+/** A checkpoint file that is not one, is damaged, or holds more than a state dict of tensors. */
+export class CheckpointError extends messageError('CheckpointError',
+  'Pick the ImageReward-format checkpoint itself (.pt from torch.save, or .safetensors); nothing was imported.') {}
+
 /** Every class the engine throws, keyed by its `name` (tests/engine/errors.test.ts checks the keys). */
 type ErrorClass = abstract new (...args: never[]) => PrefLensError;
 
 export const ERROR_CLASSES: Readonly<Record<string, ErrorClass>> = {
   PrefLensError, ImageDecodeError, UnsupportedImageTypeError, ImageTooLargeError, EmptyPromptError, ContractError,
   ModelFileError, ManifestError, BackendError, CancelledError, RequestError, DeviceLostError, OutOfMemoryError,
-  StorageQuotaError, DownloadError, ConvertError,
+  StorageQuotaError, DownloadError, ConvertError, CheckpointError,
 };
 
 /** An error as it crosses a message port: its name, message, stack and own data fields. */
