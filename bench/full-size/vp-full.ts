@@ -6,7 +6,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { IMAGE_SIZE, MAX_LENGTH, type VpConfig } from '../../models/vp-score/config.ts';
-import { buildVpGraph } from '../../models/vp-score/graph.ts';
+import { buildVpGraph } from '../../src/lib/engine/convert/vp-score-graph/vp-score-graph.ts';
 import { buildTokenizerJson } from '../../models/vp-score/tokenizer-json.ts';
 import { countParams, makeWeights } from '../../models/vp-score/weights.ts';
 
@@ -38,7 +38,7 @@ export function ensureFullModel(dir = FULL_DIR): { dir: string; params: number; 
   }
   const t0 = performance.now();
   const weights = makeWeights(VP_FULL);
-  const model = buildVpGraph(VP_FULL, weights);
+  const model = buildVpGraph(VP_FULL, weights, `PrefLens full-size VP-Score "${VP_FULL.id}": seeded random weights, for the benchmark only.`);
   const params = countParams(weights);
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'model.onnx'), model);

@@ -5,7 +5,7 @@
 // affine. Normalisation statistics run in float32 even in the fp16 graphs (a Cast on each side):
 // a sum of squares over one group, 4 channels × 64 positions of activations around 10, is 25,600,
 // already 40% of float16's largest value, and EPs may accumulate in the input's type.
-import { attrF, attrI, attrInts } from '../onnx-graph.ts';
+import { attrF, attrI, attrInts } from '../../src/lib/engine/convert/graph-builder.ts';
 import type { TypedGraph } from './typed-graph.ts';
 import type { ConvW, GroupNormW, LayerNormW, Linear, ResBlockW } from './weights.ts';
 

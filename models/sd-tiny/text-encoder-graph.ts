@@ -1,8 +1,8 @@
 // CLIP-style text encoder: input_ids int32 [1, sequence] → last_hidden_state [1, sequence, 32].
 // Token + learned position embeddings (77 rows, sliced to the input's length), pre-LN layers with
 // causal self-attention and quick-GELU MLPs, final LayerNorm: CLIPTextModel's structure, shrunk.
-import { attrI } from '../onnx-graph.ts';
-import { attention } from '../vp-score/graph-ops.ts';
+import { attrI } from '../../src/lib/engine/convert/graph-builder.ts';
+import { attention } from '../../src/lib/engine/convert/vp-score-graph/graph-ops.ts';
 import { HIDDEN, MAX_TOKENS, TEXT_HEADS, TEXT_LN_EPS } from './config.ts';
 import { layerNorm, linear } from './ops.ts';
 import { TypedGraph, type FloatVariant } from './typed-graph.ts';

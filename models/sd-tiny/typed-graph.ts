@@ -3,7 +3,7 @@
 // ones registered here as "float32 islands" (timestep maths, normalisation parameters, Resize
 // scales). Float inputs/outputs take the variant's type; int inputs never change.
 import { setFloat16 } from '@petamoriken/float16';
-import { attrI, DT, GraphBuilder, onnx, type ElemType, type Tensor } from '../onnx-graph.ts';
+import { attrI, DT, GraphBuilder, onnx, type ElemType, type Tensor } from '../../src/lib/engine/convert/graph-builder.ts';
 
 export type FloatVariant = 'fp32' | 'fp16';
 /** ONNX TensorProto.DataType.FLOAT16; onnx-graph.ts's DT lists only what the VP graphs use. */

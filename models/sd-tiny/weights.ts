@@ -2,7 +2,7 @@
 // reshaping one graph never reshuffles the others. The gains are chosen so that the sampler's
 // quantities land where SD-Turbo's do (see unet-graph.ts and vae-graph.ts for the why); the
 // pipeline test measures them.
-import type { Tensor } from '../onnx-graph.ts';
+import type { Tensor } from '../../src/lib/engine/convert/graph-builder.ts';
 import { Gaussian } from '../prng.ts';
 import type { AttentionW, LayerNormW, Linear } from '../vp-score/weights.ts';
 import * as C from './config.ts';

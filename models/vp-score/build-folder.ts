@@ -5,7 +5,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { calibrate, type Calibration } from './calibrate.ts';
 import { IMAGE_SIZE, MAX_LENGTH, VOCAB_SIZE, type VpConfig } from './config.ts';
-import { buildVpGraph, type ContractVariant } from './graph.ts';
+import { buildVpGraph, type ContractVariant } from '../../src/lib/engine/convert/vp-score-graph/vp-score-graph.ts';
 import { buildTokenizerJson } from './tokenizer-json.ts';
 import { countParams, makeWeights, type VpWeights } from './weights.ts';
 
@@ -37,7 +37,8 @@ export function buildVpFolder(
   const weights = makeWeights(config);
   const tokenizerObj = buildTokenizerJson();
   const tokenizer = JSON.stringify(tokenizerObj);
-  const model = buildVpGraph(config, weights, variant);
+  const doc = `PrefLens tiny VP-Score "${config.id}" (${variant} contract): seeded random weights, for tests only.`;
+  const model = buildVpGraph(config, weights, doc, variant);
   const calibration = calibrated ?? calibrate(weights, config, tokenizerObj);
   const hashes = { model: sha256(model), tokenizer: sha256(tokenizer) };
   const manifest = {

@@ -2,17 +2,17 @@
 // with [DEC]/[ENC]) is fixed by the real ImageReward export; everything else is shrunk so a model
 // is a few MB and builds in well under a second.
 
-export const IMAGE_SIZE = 224;
-export const PATCH = 16;
+import { VP_IMAGE_SIZE, VP_MAX_LENGTH } from '../../src/lib/engine/families/vp-score-manifest.ts';
+import { PATCH, TEXT_LN_EPS, VISION_LN_EPS } from '../../src/lib/engine/convert/vp-score-graph/vp-weights.ts';
+
+export { PATCH, TEXT_LN_EPS, VISION_LN_EPS };
+export const IMAGE_SIZE = VP_IMAGE_SIZE;
 export const GRID = IMAGE_SIZE / PATCH; // 14
 /** 14×14 patches plus the prepended [CLS] token, as in BLIP's ViT. */
 export const IMAGE_TOKENS = GRID * GRID + 1; // 197
 /** bert-base-uncased (30522) plus BLIP's added [DEC]=30522 and [ENC]=30523. */
 export const VOCAB_SIZE = 30524;
-export const MAX_LENGTH = 35;
-/** BLIP's ViT LayerNorm epsilon and BERT's; kept so the tiny graphs use the same op attributes. */
-export const VISION_LN_EPS = 1e-6;
-export const TEXT_LN_EPS = 1e-12;
+export const MAX_LENGTH = VP_MAX_LENGTH;
 /** CLIP normalisation the app applies before the graph (ImageReward's preprocessing). */
 export const PIXEL_MEAN = [0.48145466, 0.4578275, 0.40821073] as const;
 export const PIXEL_STD = [0.26862954, 0.26130258, 0.27577711] as const;

@@ -59,8 +59,9 @@ export function referenceText(
     const id = Number(ids[i]);
     for (let c = 0; c < e; c++) words[i * e + c] = t.wordEmb.data[id * e + c];
   }
-  let x = linear(words, L, { w: t.wordUp, b: { shape: [dt], data: new Float32Array(dt) } });
-  for (let i = 0; i < L; i++) for (let c = 0; c < dt; c++) x[i * dt + c] += t.pos.data[i * dt + c] + t.tokenType.data[c];
+  // The test models always have the factorised table and a token-type row (vp-weights.ts).
+  let x = linear(words, L, { w: t.wordUp!, b: { shape: [dt], data: new Float32Array(dt) } });
+  for (let i = 0; i < L; i++) for (let c = 0; c < dt; c++) x[i * dt + c] += t.pos.data[i * dt + c] + t.tokenType!.data[c];
   x = layerNorm(x, L, t.embLn, TEXT_LN_EPS);
   const maskAdd = mask ? Float64Array.from({ length: L }, (_, j) => (1 - Number(mask[j])) * -10000) : undefined;
   for (const layer of t.layers) {

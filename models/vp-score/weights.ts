@@ -1,79 +1,12 @@
-// One typed weight structure, read by both the ONNX writer (graph.ts) and the float64 reference
-// (reference.ts), so the test compares the graph against the very numbers it stores.
-import type { Tensor } from '../onnx-graph.ts';
+// Seeded random weights for the test models, in the graph's weight structure (vp-weights.ts), read
+// by both the ONNX writer and the float64 reference (reference.ts), so the test compares the graph
+// against the very numbers it stores.
+import type { AttentionW, LayerNormW, Linear, Tensor, TextW, VisionW, VpWeights } from '../../src/lib/engine/convert/vp-score-graph/vp-weights.ts';
 import { Gaussian } from '../prng.ts';
 import { IMAGE_TOKENS, MAX_LENGTH, PATCH, VOCAB_SIZE, type VpConfig } from './config.ts';
 
 /** Weights are float32 because that is what the graph stores; the reference widens them. */
-export type { Tensor };
-
-/** y = x·w + b with w stored [in, out], the layout MatMul wants. */
-export interface Linear {
-  w: Tensor;
-  b: Tensor;
-}
-
-export interface LayerNormW {
-  gamma: Tensor;
-  beta: Tensor;
-}
-
-/** q/k/v/o projections; k and v take `kvIn` features (vision width in the cross-attention). */
-export interface AttentionW {
-  q: Linear;
-  k: Linear;
-  v: Linear;
-  o: Linear;
-}
-
-export interface VisionBlockW {
-  ln1: LayerNormW;
-  attn: AttentionW;
-  ln2: LayerNormW;
-  fc1: Linear;
-  fc2: Linear;
-}
-
-export interface VisionW {
-  /** Conv weight [width, 3, 16, 16] and bias [width]. */
-  patchW: Tensor;
-  patchB: Tensor;
-  cls: Tensor; // [width]
-  pos: Tensor; // [197, width]
-  blocks: VisionBlockW[];
-  lnFinal: LayerNormW;
-}
-
-export interface TextLayerW {
-  self: AttentionW;
-  selfLn: LayerNormW;
-  cross: AttentionW;
-  crossLn: LayerNormW;
-  fc1: Linear;
-  fc2: Linear;
-  ffnLn: LayerNormW;
-}
-
-export interface TextW {
-  /**
-   * The real model has a [30524, 768] word table (94 MB). Here it is factorised as a
-   * [30524, embedDim] table times an [embedDim, width] projection, so the id layout stays the real
-   * one while the file stays small; the product is the effective embedding matrix.
-   */
-  wordEmb: Tensor;
-  wordUp: Tensor;
-  pos: Tensor; // [35, width]: only the slots the contract can use
-  tokenType: Tensor; // [width]: token type 0, the only one VP-Score feeds
-  embLn: LayerNormW;
-  layers: TextLayerW[];
-}
-
-export interface VpWeights {
-  vision: VisionW;
-  text: TextW;
-  /** Linear layers text width → … → 1 with nothing between them, as in ImageReward's MLP. */
-  head: Linear[];
-}
+export type { AttentionW, LayerNormW, Linear, Tensor, TextW, VisionW, VpWeights };
 
 const tensor = (shape: number[], data: Float32Array): Tensor => ({ shape, data });
 

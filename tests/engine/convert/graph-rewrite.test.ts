@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-web';
 import { describe, expect, it } from 'vitest';
-import { DT as BDT, GraphBuilder, attrI } from '../../../models/onnx-graph.ts';
+import { DT as BDT, GraphBuilder, attrI } from '../../../src/lib/engine/convert/graph-builder.ts';
 import { decodeModel, DT, encodeModel, makeTensor, MS_DOMAIN, num, type Model } from '../../../src/lib/engine/convert/onnx-io.ts';
 import { convertModel } from '../../../src/lib/engine/convert/convert-model.ts';
 import { packQ4 } from '../../../src/lib/engine/convert/quantize-q4.ts';

@@ -1,12 +1,14 @@
 // BLIP-style ViT image encoder: 16×16 patches, a learned [CLS] token, learned positions,
 // pre-LayerNorm blocks and a final LayerNorm. Output: [B,197,visionWidth] image tokens.
-import { attrI, attrInts, type GraphBuilder } from '../onnx-graph.ts';
-import { GRID, PATCH, VISION_LN_EPS, type VpConfig } from './config.ts';
+import { attrI, attrInts, type GraphBuilder } from '../graph-builder.ts';
+import { VP_IMAGE_SIZE } from '../../families/vp-score-manifest.ts';
 import { attention, layerNorm, mlp } from './graph-ops.ts';
-import type { VisionW } from './weights.ts';
+import { PATCH, VISION_LN_EPS, type VisionW } from './vp-weights.ts';
 
-export function visionEncoder(b: GraphBuilder, cfg: VpConfig, w: VisionW, pixels: string): string {
-  const dv = cfg.visionWidth;
+const GRID = VP_IMAGE_SIZE / PATCH; // 14
+
+export function visionEncoder(b: GraphBuilder, heads: number, w: VisionW, pixels: string): string {
+  const dv = w.patchB.shape[0];
   const conv = b.op('Conv', [pixels, b.weight('vision.patch.weight', w.patchW), b.weight('vision.patch.bias', w.patchB)], {
     kernel_shape: attrInts([PATCH, PATCH]),
     strides: attrInts([PATCH, PATCH]),
@@ -23,7 +25,7 @@ export function visionEncoder(b: GraphBuilder, cfg: VpConfig, w: VisionW, pixels
 
   w.blocks.forEach((blk, i) => {
     const p = `vision.block${i}`;
-    const a = attention(b, `${p}.attn`, blk.attn, ...dup(layerNorm(b, `${p}.ln1`, blk.ln1, x, VISION_LN_EPS)), cfg.visionHeads);
+    const a = attention(b, `${p}.attn`, blk.attn, ...dup(layerNorm(b, `${p}.ln1`, blk.ln1, x, VISION_LN_EPS)), heads);
     x = b.op('Add', [x, a]);
     x = b.op('Add', [x, mlp(b, `${p}.mlp`, blk.fc1, blk.fc2, layerNorm(b, `${p}.ln2`, blk.ln2, x, VISION_LN_EPS))]);
   });

@@ -1,7 +1,7 @@
 // Transformer pieces as plain opset-17 ONNX ops (no com.microsoft contrib ops), so any ONNX
 // runtime, and every onnxruntime-web execution provider, can load the tiny models.
-import { attrF, attrI, attrInts, type GraphBuilder } from '../onnx-graph.ts';
-import type { AttentionW, LayerNormW, Linear } from './weights.ts';
+import { attrF, attrI, attrInts, type GraphBuilder } from '../graph-builder.ts';
+import type { AttentionW, LayerNormW, Linear } from './vp-weights.ts';
 
 export function linear(b: GraphBuilder, name: string, w: Linear, x: string): string {
   return b.op('Add', [b.op('MatMul', [x, b.weight(`${name}.weight`, w.w)]), b.weight(`${name}.bias`, w.b)]);
