@@ -123,9 +123,9 @@ export class DownloadError extends messageError('DownloadError',
 /** The model is not something the converter can (or should) rewrite. */
 export class ConvertError extends messageError('ConvertError') {}
 
-/** A checkpoint file that is not one, is damaged, or holds more than a state dict of tensors. */
+/** A checkpoint (or its vocab.txt) that is not one, is damaged, or holds more than tensors. */
 export class CheckpointError extends messageError('CheckpointError',
-  'Pick the ImageReward-format checkpoint itself (.pt from torch.save, or .safetensors); nothing was imported.') {}
+  'Pick an ImageReward-format checkpoint (.pt from torch.save, or .safetensors) and bert-base-uncased\'s vocab.txt; nothing was imported.') {}
 
 /** Every class the engine throws, keyed by its `name` (tests/engine/errors.test.ts checks the keys). */
 type ErrorClass = abstract new (...args: never[]) => PrefLensError;

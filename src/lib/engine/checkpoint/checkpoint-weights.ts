@@ -46,8 +46,9 @@ export async function readImageRewardWeights(w: ImageRewardWeights): Promise<VpW
   }
   const pos = await get(`${V}pos_embed`);
   const textPos = await get(`${T}embeddings.position_embeddings.weight`);
-  const head: Linear[] = [];
-  for (const i of [0, 2, 4, 6, 7]) head.push(await linear(`mlp.layers.${i}`));
+  const layers5: Linear[] = [];
+  for (const i of [0, 2, 4, 6, 7]) layers5.push(await linear(`mlp.layers.${i}`));
+  const head = [foldLinears(layers5)];
   return {
     vision: {
       patchW: await get(`${V}patch_embed.proj.weight`),
@@ -65,6 +66,35 @@ export async function readImageRewardWeights(w: ImageRewardWeights): Promise<VpW
     },
     head,
   };
+}
+
+/**
+ * ImageReward's MLP head has no activation between its Linear layers (only dropouts), so it is
+ * one affine map: x·W0·W1…Wn + (b0·W1…Wn + … + bn). Folded in float64 from the output side, as
+ * the Python exporter folds it, so the graph runs one small MatMul instead of five.
+ */
+export function foldLinears(layers: readonly Linear[]): Linear {
+  // m = W_k·…·W_n ([in_k, out]) and c = b_k·W_{k+1}…W_n + … + b_n ([out]), from k = n down to 0.
+  const last = layers[layers.length - 1];
+  const out = last.w.shape[1];
+  let m = Float64Array.from(last.w.data);
+  let c = Float64Array.from(last.b.data);
+  for (let k = layers.length - 2; k >= 0; k--) {
+    const { w, b } = layers[k];
+    const [rows, inner] = w.shape;
+    const next = new Float64Array(rows * out);
+    for (let r = 0; r < rows; r++) {
+      for (let j = 0; j < inner; j++) {
+        const a = w.data[r * inner + j];
+        for (let o = 0; o < out; o++) next[r * out + o] += a * m[j * out + o];
+      }
+    }
+    const bias = Float64Array.from(c);
+    for (let j = 0; j < inner; j++) for (let o = 0; o < out; o++) bias[o] += b.data[j] * m[j * out + o];
+    m = next;
+    c = bias;
+  }
+  return { w: { shape: [layers[0].w.shape[0], out], data: Float32Array.from(m) }, b: { shape: [out], data: Float32Array.from(c) } };
 }
 
 /** [out, in] → [in, out]. */
