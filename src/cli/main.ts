@@ -1,6 +1,7 @@
 // Command line: the same engine as the browser, on ort-web's WASM backend in Node.
 //   preflens score --model DIR --prompt "…" [--batch 8] IMAGE…
 //   preflens convert --model DIR --to fp16,q8,q4 --out DIR [--check IMAGE…]   (see convert.ts)
+//   preflens import --checkpoint FILE --vocab FILE --out DIR [--to …]          (see import.ts)
 // Prints JSON: {model, backend, prompt, results: [{file, reward, score, rank} | {file, error}]}.
 import { openAsBlob } from 'node:fs';
 import { basename, resolve } from 'node:path';
@@ -9,6 +10,7 @@ import { Engine } from '../lib/engine/engine.ts';
 import type { ImageInput } from '../lib/engine/score/vp-scorer.ts';
 import { dirReader } from './dir-reader.ts';
 import { CONVERT_USAGE, convertCommand } from './convert.ts';
+import { IMPORT_USAGE, importCommand } from './import.ts';
 import type { Sink } from './sink.ts';
 
 const USAGE = 'usage: preflens score --model DIR --prompt "text" [--batch N] [--threads N] IMAGE...';
@@ -17,8 +19,9 @@ const USAGE = 'usage: preflens score --model DIR --prompt "text" [--batch N] [--
 export async function main(argv: string[], out: Sink = process.stdout, err: Sink = process.stderr): Promise<number> {
   const [command, ...rest] = argv;
   if (command === 'convert') return convertCommand(rest, out, err);
+  if (command === 'import') return importCommand(rest, out, err);
   if (command !== 'score') {
-    err.write(`${USAGE}\n${CONVERT_USAGE}\n`);
+    err.write(`${USAGE}\n${CONVERT_USAGE}\n${IMPORT_USAGE}\n`);
     return 2;
   }
   let args;

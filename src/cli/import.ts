@@ -1,0 +1,78 @@
+// `preflens import --checkpoint FILE --vocab FILE --out DIR [--to q8,q4f16,…] [--id ID] [--name NAME]
+//   [--mean M --std S] [--vision-heads N --text-heads N]`
+// An ImageReward-format checkpoint (.pt or .safetensors) → a model folder that the app and
+// `preflens score` load, made without Python; `--to` adds the smaller variants to the folder.
+import { openAsBlob } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { DEFAULT_HEADS } from '../lib/engine/checkpoint/image-reward-layout.ts';
+import { importCheckpoint } from '../lib/engine/checkpoint/import-folder.ts';
+import { isVariant, VARIANTS, type Variant } from '../lib/engine/convert/convert-model.ts';
+import { addVariant, convertFolder } from '../lib/engine/convert/variant-folder.ts';
+import { MANIFEST_FILE } from '../lib/engine/families/vp-score-manifest.ts';
+import type { Sink } from './sink.ts';
+
+export const IMPORT_USAGE = 'usage: preflens import --checkpoint FILE --vocab FILE --out DIR [--to q8,q4,q4f16,fp16] ' +
+  '[--id ID] [--name NAME] [--mean M --std S] [--vision-heads N --text-heads N]';
+
+export async function importCommand(argv: string[], out: Sink, err: Sink): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        checkpoint: { type: 'string' }, vocab: { type: 'string' }, out: { type: 'string' }, to: { type: 'string', default: '' },
+        id: { type: 'string' }, name: { type: 'string' }, mean: { type: 'string' }, std: { type: 'string' },
+        'vision-heads': { type: 'string' }, 'text-heads': { type: 'string' },
+      },
+    }));
+  } catch (e) {
+    err.write(`${(e as Error).message}\n${IMPORT_USAGE}\n`);
+    return 2;
+  }
+  const problems: string[] = [];
+  const variants = values.to.split(',').map((s) => s.trim()).filter(Boolean);
+  const unknown = variants.filter((v) => !isVariant(v));
+  if (unknown.length) problems.push(`unknown variant ${unknown.join(', ')} (known: ${VARIANTS.join(', ')})`);
+  const num = (flag: string, raw: string | undefined, ok: (v: number) => boolean, what: string) => {
+    if (raw === undefined) return undefined;
+    const v = Number(raw);
+    if (raw.trim() === '' || !ok(v)) problems.push(`--${flag} must be ${what}, got "${raw}"`);
+    return v;
+  };
+  const positiveInt = (v: number) => Number.isInteger(v) && v > 0;
+  const mean = num('mean', values.mean, Number.isFinite, 'a number');
+  const std = num('std', values.std, (v) => Number.isFinite(v) && v > 0, 'a positive number');
+  const vision = num('vision-heads', values['vision-heads'], positiveInt, 'a whole number above 0');
+  const text = num('text-heads', values['text-heads'], positiveInt, 'a whole number above 0');
+  if (!values.checkpoint || !values.vocab || !values.out) problems.push('--checkpoint, --vocab and --out are required');
+  if (problems.length) {
+    err.write(`${problems.join('\n')}\n${IMPORT_USAGE}\n`);
+    return 2;
+  }
+  try {
+    const dir = resolve(values.out!);
+    const t0 = performance.now();
+    const folder = await importCheckpoint(await openAsBlob(values.checkpoint!), basename(values.checkpoint!),
+      await readFile(values.vocab!, 'utf8'), basename(values.vocab!),
+      { id: values.id, name: values.name, mean, std, heads: { vision: vision ?? DEFAULT_HEADS.vision, text: text ?? DEFAULT_HEADS.text } });
+    await mkdir(dir, { recursive: true });
+    for (const [name, bytes] of Object.entries(folder.files)) await writeFile(join(dir, name), bytes);
+    out.write(`fp32  ${String(folder.modelBytes.byteLength).padStart(10)} bytes  → ${join(dir, 'model.onnx')} ` +
+      `(${(performance.now() - t0).toFixed(0)} ms; dropped ${folder.dropped.length} keys unused by score(): ${folder.dropped.join(', ')})\n`);
+    let manifest = folder.manifest;
+    for (const variant of variants as Variant[]) {
+      const v = await convertFolder({ ...folder, origin: dir }, variant);
+      const added = await addVariant(manifest, v);
+      manifest = added.manifest;
+      await writeFile(join(dir, added.file), v.modelBytes);
+      await writeFile(join(dir, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
+      out.write(`${variant.padEnd(5)} ${String(v.modelBytes.byteLength).padStart(10)} bytes  → ${join(dir, added.file)}\n`);
+    }
+    return 0;
+  } catch (e) {
+    err.write(`preflens: ${(e as Error).name}: ${(e as Error).message}\n`);
+    return 1;
+  }
+}
