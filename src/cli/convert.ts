@@ -8,7 +8,8 @@ import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CHECK_PROMPTS, compareOnCheckSet, scoreCheckSet, syntheticImages } from '../lib/engine/convert/check-set.ts';
 import { isVariant, VARIANTS, type Variant } from '../lib/engine/convert/convert-model.ts';
-import { addVariant, convertFolder } from '../lib/engine/convert/variant-folder.ts';
+import { addVariant, convertFolder, type VariantFolder } from '../lib/engine/convert/variant-folder.ts';
+import { OutOfMemoryError } from '../lib/engine/errors.ts';
 import { MANIFEST_FILE } from '../lib/engine/families/vp-score-manifest.ts';
 import { Engine } from '../lib/engine/engine.ts';
 import { dirReader } from './dir-reader.ts';
@@ -56,14 +57,12 @@ export async function convertCommand(argv: string[], out: Sink, err: Sink): Prom
     const images = checkFiles.length
       ? await Promise.all(checkFiles.map(async (f) => decodeImage(new Uint8Array(await readFile(f)), basename(f))))
       : syntheticImages();
-    // Convert everything first: a graph the converter refuses is reported as such, before any scoring.
-    const converted = [];
-    for (const variant of variants as Variant[]) converted.push(await convertFolder({ ...ref, tokenizerBytes }, variant));
-    const refScores = await scoreCheckSet(ref, 'wasm', CHECK_PROMPTS, images);
-    const rows = [];
+    // Convert and write everything first: a graph the converter refuses is reported as such, and
+    // the variants exist even when the float32 reference cannot be scored afterwards.
+    const written: { v: VariantFolder; target: string }[] = [];
     let manifest = ref.manifest;
-    for (const v of converted) {
-      const { variant } = v;
+    for (const variant of variants as Variant[]) {
+      const v = await convertFolder({ ...ref, tokenizerBytes }, variant);
       let target: string;
       if (outDir) {
         target = join(resolve(outDir), v.manifest.id);
@@ -75,6 +74,28 @@ export async function convertCommand(argv: string[], out: Sink, err: Sink): Prom
         target = join(dir, added.file);
         await writeFile(target, v.modelBytes);
         await writeFile(join(dir, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
+      }
+      written.push({ v, target });
+    }
+    // At full size float32 (1.7 GB of weights) does not fit 32-bit WASM: then the agreement check is
+    // skipped, saying so, rather than failing a conversion that has already succeeded.
+    let refScores: number[][] | null = null;
+    let skipped = '';
+    try {
+      refScores = await scoreCheckSet(ref, 'wasm', CHECK_PROMPTS, images);
+    } catch (e) {
+      if (!(e instanceof OutOfMemoryError)) throw e;
+      skipped = `agreement not checked: the float32 reference does not fit in WASM memory here (${e.message})`;
+      err.write(`preflens: ${skipped}\n`);
+    }
+    const rows = [];
+    for (const { v, target } of written) {
+      const { variant } = v;
+      if (!refScores) {
+        const row = { variant, id: v.manifest.id, dir: target, bytes: v.modelBytes.byteLength, ratio: v.modelBytes.byteLength / ref.modelBytes.byteLength };
+        rows.push(row);
+        if (!json) out.write(`${variant.padEnd(5)} ${String(row.bytes).padStart(10)} bytes  ${row.ratio.toFixed(3)}× fp32  → ${target}\n`);
+        continue;
       }
       const a = await compareOnCheckSet(ref, { ...ref, manifest: v.manifest, modelBytes: v.modelBytes }, 'wasm', CHECK_PROMPTS, images, refScores);
       const row = {
@@ -88,7 +109,10 @@ export async function convertCommand(argv: string[], out: Sink, err: Sink): Prom
       }
     }
     const checkSet = { images: checkFiles.length ? checkFiles : `${images.length} synthetic`, prompts: CHECK_PROMPTS };
-    if (json) out.write(`${JSON.stringify({ model: ref.manifest.id, bytes: ref.modelBytes.byteLength, checkSet, variants: rows }, null, 2)}\n`);
+    if (json) {
+      const report = { model: ref.manifest.id, bytes: ref.modelBytes.byteLength, checkSet, ...(skipped ? { checkSkipped: skipped } : {}), variants: rows };
+      out.write(`${JSON.stringify(report, null, 2)}\n`);
+    }
     await engine.dispose();
     return 0;
   } catch (e) {
