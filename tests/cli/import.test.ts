@@ -58,6 +58,15 @@ describe('preflens import', () => {
     expect((await score(join(dir, 'ts-q8'))).results.every((r: { score: number }) => Number.isFinite(r.score))).toBe(true);
   }, 120_000);
 
+  it('its q8 and q4f16 variants keep the float32 ranking on the check set (ρ reported)', async () => {
+    const conv = await cli('convert', '--model', join(dir, 'ts'), '--to', 'q8,q4f16', '--out', join(dir, 'conv'), '--json');
+    expect(conv.code).toBe(0);
+    const rows: { variant: string; rho: number; minPromptRho: number; maxAbsDiff: number }[] = JSON.parse(conv.out).variants;
+    for (const r of rows) console.log(`imported ${r.variant}: ρ ${r.rho.toFixed(4)} (worst prompt ${r.minPromptRho.toFixed(4)}), max |Δscore| ${r.maxAbsDiff.toFixed(4)}`);
+    expect(rows.map((r) => r.variant)).toEqual(['q8', 'q4f16']);
+    for (const r of rows) expect(r.rho).toBeGreaterThan(0.9);
+  }, 120_000);
+
   it('refuses bad input: missing flags and bad numbers (exit 2), a vocab that does not fit, a file that is no checkpoint (exit 1)', async () => {
     expect((await cli('import', '--checkpoint', ckpt, '--out', join(dir, 'x'))).code).toBe(2);
     const heads = await cli('import', '--checkpoint', ckpt, '--vocab', vocab, '--out', join(dir, 'x'), '--vision-heads', '0', '--std', '0');
