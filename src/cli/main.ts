@@ -2,18 +2,19 @@
 //   preflens score --model DIR --prompt "…" [--batch 8] IMAGE…
 //   preflens convert --model DIR --to fp16,q8,q4 --out DIR [--check IMAGE…]   (see convert.ts)
 //   preflens import --checkpoint FILE --vocab FILE --out DIR [--to …]          (see import.ts)
-// Prints JSON: {model, backend, prompt, results: [{file, reward, score, rank} | {file, error}]}.
+// Prints JSON: {model, variant, backend, prompt, results: [{file, reward, score, rank} | {file, error}]}.
 import { openAsBlob } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Engine } from '../lib/engine/engine.ts';
 import type { ImageInput } from '../lib/engine/score/vp-scorer.ts';
 import { dirReader } from './dir-reader.ts';
+import { VP_DTYPES, type VpDtype } from '../lib/engine/families/vp-score-manifest.ts';
 import { CONVERT_USAGE, convertCommand } from './convert.ts';
 import { IMPORT_USAGE, importCommand } from './import.ts';
 import type { Sink } from './sink.ts';
 
-const USAGE = 'usage: preflens score --model DIR --prompt "text" [--batch N] [--threads N] IMAGE...';
+const USAGE = 'usage: preflens score --model DIR --prompt "text" [--variant fp32|fp16|q8|q4|q4f16] [--batch N] [--threads N] IMAGE...';
 
 
 export async function main(argv: string[], out: Sink = process.stdout, err: Sink = process.stderr): Promise<number> {
@@ -34,13 +35,18 @@ export async function main(argv: string[], out: Sink = process.stdout, err: Sink
         prompt: { type: 'string' },
         batch: { type: 'string', default: '8' },
         threads: { type: 'string' },
+        variant: { type: 'string' },
       },
     });
   } catch (e) {
     err.write(`${(e as Error).message}\n${USAGE}\n`);
     return 2;
   }
-  const { model, prompt, batch, threads } = args.values;
+  const { model, prompt, batch, threads, variant } = args.values;
+  if (variant !== undefined && !(VP_DTYPES as readonly string[]).includes(variant)) {
+    err.write(`--variant must be one of ${VP_DTYPES.join(', ')}, got "${variant}"\n${USAGE}\n`);
+    return 2;
+  }
   if (!model || prompt === undefined || args.positionals.length === 0) {
     err.write(`${USAGE}\n`);
     return 2;
@@ -49,7 +55,8 @@ export async function main(argv: string[], out: Sink = process.stdout, err: Sink
     const engine = new Engine();
     const info = await engine.init({ backend: 'wasm', numThreads: threads ? Number(threads) : undefined });
     const dir = resolve(model);
-    const loaded = await engine.loadScorer({ kind: 'reader', origin: dir, read: dirReader(dir) });
+    // Without --variant the folder's variant for WASM is chosen (q8 when it has one), and reported.
+    const loaded = await engine.loadScorer({ kind: 'reader', origin: dir, read: dirReader(dir) }, { dtype: variant as VpDtype | undefined });
     const images = await Promise.all(args.positionals.map(fileInput));
     const report = await engine.score({ prompt, images, batchSize: Number(batch) });
     const results = report.results.map((r, i) =>
@@ -59,7 +66,7 @@ export async function main(argv: string[], out: Sink = process.stdout, err: Sink
     );
     out.write(
       `${JSON.stringify(
-        { model: loaded.id, backend: info.ep, prompt, truncated: report.prompt.truncated, results },
+        { model: loaded.id, variant: loaded.dtype, backend: info.ep, prompt, truncated: report.prompt.truncated, results },
         null,
         2,
       )}\n`,

@@ -55,7 +55,16 @@ describe('preflens import', () => {
     const manifest = JSON.parse(readFileSync(join(dir, 'ts-q8', 'preflens.json'), 'utf8'));
     expect(manifest).toMatchObject({ id: 'mine', variants: { q8: { file: 'model.q8.onnx' } } });
     expect(existsSync(join(dir, 'ts-q8', 'model.q8.onnx'))).toBe(true);
-    expect((await score(join(dir, 'ts-q8'))).results.every((r: { score: number }) => Number.isFinite(r.score))).toBe(true);
+    // `score` picks q8 on WASM and says so; --variant fp32 runs the float32 graph of the same folder.
+    const picked = await score(join(dir, 'ts-q8'));
+    expect(picked.variant).toBe('q8');
+    expect(picked.results.every((r: { score: number }) => Number.isFinite(r.score))).toBe(true);
+    const fp32 = JSON.parse((await cli('score', '--model', join(dir, 'ts-q8'), '--variant', 'fp32', '--prompt', PROMPT, ...images)).out);
+    expect(fp32.variant).toBe('fp32');
+    expect(fp32.results.map((r: { reward: number }) => r.reward)).toEqual(ours.results.map((r: { reward: number }) => r.reward));
+    const none = await cli('score', '--model', join(dir, 'ts-q8'), '--variant', 'q4', '--prompt', PROMPT, ...images);
+    expect([none.code, none.err]).toEqual([1, expect.stringMatching(/ManifestError: mine has no q4 variant \(it has fp32, q8\)/)]);
+    expect((await cli('score', '--model', join(dir, 'ts-q8'), '--variant', 'q9', '--prompt', PROMPT, ...images)).code).toBe(2);
   }, 120_000);
 
   it('its q8 and q4f16 variants keep the float32 ranking on the check set (ρ reported)', async () => {
