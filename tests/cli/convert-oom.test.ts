@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { MODEL_DIRS } from '../../models/dirs.ts';
+import { capture } from './capture.ts';
 
 vi.mock('../../src/lib/engine/convert/check-set.ts', async (importOriginal) => {
   const real = await importOriginal<typeof import('../../src/lib/engine/convert/check-set.ts')>();
@@ -23,11 +24,6 @@ vi.mock('../../src/lib/engine/convert/check-set.ts', async (importOriginal) => {
 });
 
 const { main } = await import('../../src/cli/main.ts');
-
-function capture() {
-  let text = '';
-  return { write: (s: string) => ((text += s), true), get text() { return text; } };
-}
 
 describe('preflens convert, float32 too big for WASM', () => {
   it('writes every variant, skips the agreement check and says why (exit 0)', async () => {

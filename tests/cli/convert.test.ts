@@ -8,11 +8,7 @@ import { main } from '../../src/cli/main.ts';
 import { parseVpManifest } from '../../src/lib/engine/families/vp-score-manifest.ts';
 import { planFamily } from '../../src/lib/engine/families/family-plan.ts';
 import { MODEL_DIRS } from '../../models/dirs.ts';
-
-function capture() {
-  let text = '';
-  return { write: (s: string) => ((text += s), true), get text() { return text; } };
-}
+import { capture } from './capture.ts';
 
 describe('preflens convert', () => {
   it('writes OUT/<id>-q8 and prints bytes, ratio, ρ and max |Δscore| on the synthetic check set', async () => {

@@ -9,6 +9,7 @@ import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.ts';
 import { sixImages, writeImages } from '../../models/test-images.ts';
+import { capture } from './capture.ts';
 
 const PY = '/usr/bin/python3';
 const TOOLS = resolve(import.meta.dirname, '../../tools');
@@ -18,11 +19,6 @@ const ckpt = join(dir, 'ckpt.pt');
 const vocab = join(dir, 'vocab.txt');
 const HEADS = ['--vision-heads', '2', '--text-heads', '2'];
 const PROMPT = 'a red cat sitting on a wooden table';
-
-function capture() {
-  let text = '';
-  return { write: (s: string) => ((text += s), true), get text() { return text; } };
-}
 
 async function cli(...args: string[]) {
   const out = capture();

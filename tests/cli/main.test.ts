@@ -8,13 +8,9 @@ import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.ts';
 import { badImages, sixImages, writeImages } from '../../models/test-images.ts';
 import { MODEL_DIRS } from '../../models/dirs.ts';
+import { capture } from './capture.ts';
 
 const BIN = resolve(import.meta.dirname, '../../bin/preflens.mjs');
-
-function capture() {
-  let text = '';
-  return { write: (s: string) => ((text += s), true), get text() { return text; } };
-}
 
 describe('preflens score', () => {
   it('prints file, raw reward, score and rank for each image as JSON', async () => {
