@@ -1,6 +1,6 @@
 // The `data.pkl` of a `torch.save` checkpoint, unpickled without running anything: pickleparser
 // reads the opcodes, and every global the pickle names must be one of the few a state dict of
-// tensors uses (CHECKPOINT.md lists them); any other — a custom class, a function, code — is
+// tensors uses (those torch.save writes); any other — a custom class, a function, code — is
 // refused before anything is built. Tensors come back as descriptions of a storage slice.
 import { Parser } from 'pickleparser';
 import { CheckpointError } from '../errors.ts';
