@@ -10,7 +10,7 @@ import { CHECK_PROMPTS, compareOnCheckSet, scoreCheckSet, syntheticImages } from
 import { isVariant, VARIANTS, type Variant } from '../lib/engine/convert/convert-model.ts';
 import { addVariant, convertFolder, type VariantFolder } from '../lib/engine/convert/variant-folder.ts';
 import { OutOfMemoryError } from '../lib/engine/errors.ts';
-import { MANIFEST_FILE } from '../lib/engine/families/vp-score-manifest.ts';
+import { MANIFEST_FILE, manifestText, type VpScoreManifest } from '../lib/engine/families/vp-score-manifest.ts';
 import { Engine } from '../lib/engine/engine.ts';
 import { dirReader } from './dir-reader.ts';
 import { decodeImage } from '../lib/engine/image/decode.ts';
@@ -69,11 +69,7 @@ export async function convertCommand(argv: string[], out: Sink, err: Sink): Prom
         await mkdir(target, { recursive: true });
         for (const [name, bytes] of Object.entries(v.files)) await writeFile(join(target, name), bytes);
       } else {
-        const added = await addVariant(manifest, v);
-        manifest = added.manifest;
-        target = join(dir, added.file);
-        await writeFile(target, v.modelBytes);
-        await writeFile(join(dir, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
+        ({ manifest, target } = await writeVariantInPlace(dir, manifest, v));
       }
       written.push({ v, target });
     }
@@ -119,4 +115,13 @@ export async function convertCommand(argv: string[], out: Sink, err: Sink): Prom
     err.write(`preflens: ${(e as Error).name}: ${(e as Error).message}\n`);
     return 1;
   }
+}
+
+/** Add a converted variant to the folder `dir` (model.<variant>.onnx + its entry in preflens.json). */
+export async function writeVariantInPlace(dir: string, manifest: VpScoreManifest, v: VariantFolder): Promise<{ manifest: VpScoreManifest; target: string }> {
+  const added = await addVariant(manifest, v);
+  const target = join(dir, added.file);
+  await writeFile(target, v.modelBytes);
+  await writeFile(join(dir, MANIFEST_FILE), manifestText(added.manifest));
+  return { manifest: added.manifest, target };
 }

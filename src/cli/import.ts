@@ -9,8 +9,8 @@ import { parseArgs } from 'node:util';
 import { DEFAULT_HEADS } from '../lib/engine/checkpoint/image-reward-layout.ts';
 import { importCheckpoint } from '../lib/engine/checkpoint/import-folder.ts';
 import { isVariant, VARIANTS, type Variant } from '../lib/engine/convert/convert-model.ts';
-import { addVariant, convertFolder } from '../lib/engine/convert/variant-folder.ts';
-import { MANIFEST_FILE } from '../lib/engine/families/vp-score-manifest.ts';
+import { convertFolder } from '../lib/engine/convert/variant-folder.ts';
+import { writeVariantInPlace } from './convert.ts';
 import type { Sink } from './sink.ts';
 
 export const IMPORT_USAGE = 'usage: preflens import --checkpoint FILE --vocab FILE --out DIR [--to q8,q4,q4f16,fp16] ' +
@@ -64,11 +64,9 @@ export async function importCommand(argv: string[], out: Sink, err: Sink): Promi
     let manifest = folder.manifest;
     for (const variant of variants as Variant[]) {
       const v = await convertFolder({ ...folder, origin: dir }, variant);
-      const added = await addVariant(manifest, v);
-      manifest = added.manifest;
-      await writeFile(join(dir, added.file), v.modelBytes);
-      await writeFile(join(dir, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
-      out.write(`${variant.padEnd(5)} ${String(v.modelBytes.byteLength).padStart(10)} bytes  → ${join(dir, added.file)}\n`);
+      let target: string;
+      ({ manifest, target } = await writeVariantInPlace(dir, manifest, v));
+      out.write(`${variant.padEnd(5)} ${String(v.modelBytes.byteLength).padStart(10)} bytes  → ${target}\n`);
     }
     return 0;
   } catch (e) {

@@ -218,7 +218,8 @@ export class Engine implements EngineApi {
           },
         }),
       );
-      const results = req.images.map((_, i) => known.get(i) ?? { ...r.results[todo.indexOf(i)], index: i });
+      const fresh = new Map(todo.map((i, k) => [i, r.results[k]]));
+      const results = req.images.map((_, i) => known.get(i) ?? { ...fresh.get(i)!, index: i });
       const ranks = rankScores(results.map((x) => (x.score === undefined ? null : { score: x.score })));
       return { ...r, results, ranks };
     } finally {

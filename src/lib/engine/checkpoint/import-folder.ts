@@ -2,7 +2,7 @@
 // (model.onnx, tokenizer.json, preflens.json) with the Python exporter's layout and manifest, made
 // in TypeScript: what `preflens import` writes. This path holds the float32 graph in memory (fine
 // in Node; the browser's import streams tensor by tensor into its variants instead).
-import { MANIFEST_FILE, validateVpManifest, VP_IMAGE_SIZE, VP_MAX_LENGTH, type VpScoreManifest } from '../families/vp-score-manifest.ts';
+import { MANIFEST_FILE, manifestText, validateVpManifest, VP_IMAGE_SIZE, VP_MAX_LENGTH, type VpScoreManifest } from '../families/vp-score-manifest.ts';
 import { CheckpointError } from '../errors.ts';
 import { buildVpGraph } from '../convert/vp-score-graph/vp-score-graph.ts';
 import { sha256Hex } from '../store/sha256.ts';
@@ -63,7 +63,7 @@ export async function importCheckpoint(checkpoint: Blob, checkpointName: string,
     files: {
       'model.onnx': modelBytes,
       'tokenizer.json': tokenizerBytes,
-      [MANIFEST_FILE]: new TextEncoder().encode(`${JSON.stringify(manifest, null, 2)}\n`),
+      [MANIFEST_FILE]: new TextEncoder().encode(manifestText(manifest)),
     },
   };
 }

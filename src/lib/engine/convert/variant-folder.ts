@@ -1,7 +1,7 @@
 // A converted model folder: the variant's model file, the tokenizer copied byte for byte, and a
 // preflens.json whose id is suffixed ("vp-tiny-q8") and whose modelBytes/sha256 describe the new file.
 import { validateVpManifest, type VpScoreManifest } from '../families/vp-score-manifest.ts';
-import { MANIFEST_FILE } from '../families/vp-score-manifest.ts';
+import { MANIFEST_FILE, manifestText } from '../families/vp-score-manifest.ts';
 import { sha256Hex } from '../store/sha256.ts';
 import { convertModel, type Variant } from './convert-model.ts';
 
@@ -42,7 +42,7 @@ export async function convertFolder(src: SourceFolder, variant: Variant): Promis
     files: {
       [m.files.model]: modelBytes,
       [m.files.tokenizer]: src.tokenizerBytes,
-      [MANIFEST_FILE]: new TextEncoder().encode(`${JSON.stringify(manifest, null, 2)}\n`),
+      [MANIFEST_FILE]: new TextEncoder().encode(manifestText(manifest)),
     },
   };
 }

@@ -35,6 +35,11 @@ export interface VpScoreManifest {
 }
 
 export const MANIFEST_FILE = 'preflens.json';
+
+/** preflens.json as every writer of it writes it (the exporter's layout: 2-space JSON, a final newline). */
+export function manifestText(m: VpScoreManifest): string {
+  return `${JSON.stringify(m, null, 2)}\n`;
+}
 export const VP_MAX_LENGTH = 35;
 export const VP_IMAGE_SIZE = 224;
 
