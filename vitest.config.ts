@@ -9,6 +9,7 @@ export default defineConfig({
           include: ['tests/**/*.test.ts'],
           exclude: ['tests/e2e/**'],
           environment: 'node',
+          globalSetup: ['tests/fixtures/checkpoint-fixture.ts'],
           // Hooks load and score models like tests do: the same bound, so a busy machine is not a failure.
           testTimeout: 60_000,
           hookTimeout: 60_000,

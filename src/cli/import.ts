@@ -2,15 +2,15 @@
 //   [--mean M --std S] [--vision-heads N --text-heads N]`
 // An ImageReward-format checkpoint (.pt or .safetensors) → a model folder that the app and
 // `preflens score` load, made without Python; `--to` adds the smaller variants to the folder.
-import { openAsBlob } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_HEADS } from '../lib/engine/checkpoint/image-reward-layout.ts';
-import { importCheckpoint } from '../lib/engine/checkpoint/import-folder.ts';
+import { importCheckpoint, modelFileOf } from '../lib/engine/checkpoint/import-folder.ts';
 import { isVariant, VARIANTS, type Variant } from '../lib/engine/convert/convert-model.ts';
-import { convertFolder } from '../lib/engine/convert/variant-folder.ts';
-import { writeVariantInPlace } from './convert.ts';
+import type { VpDtype } from '../lib/engine/families/vp-score-manifest.ts';
+import { fileSource } from './file-source.ts';
+import { folderSink } from './folder-sink.ts';
 import type { Sink } from './sink.ts';
 
 export const IMPORT_USAGE = 'usage: preflens import --checkpoint FILE --vocab FILE --out DIR [--to q8,q4,q4f16,fp16] ' +
@@ -51,26 +51,29 @@ export async function importCommand(argv: string[], out: Sink, err: Sink): Promi
     err.write(`${problems.join('\n')}\n${IMPORT_USAGE}\n`);
     return 2;
   }
+  const checkpoint = (() => { try { return fileSource(values.checkpoint!); } catch (e) { return e as Error; } })();
+  if (checkpoint instanceof Error) {
+    err.write(`preflens: ${values.checkpoint}: ${(checkpoint as NodeJS.ErrnoException).code ?? checkpoint.message}\n`);
+    return 1;
+  }
+  const dir = resolve(values.out!);
+  const sink = folderSink(dir);
   try {
-    const dir = resolve(values.out!);
     const t0 = performance.now();
-    const folder = await importCheckpoint(await openAsBlob(values.checkpoint!), basename(values.checkpoint!),
-      await readFile(values.vocab!, 'utf8'), basename(values.vocab!),
-      { id: values.id, name: values.name, mean, std, heads: { vision: vision ?? DEFAULT_HEADS.vision, text: text ?? DEFAULT_HEADS.text } });
-    await mkdir(dir, { recursive: true });
-    for (const [name, bytes] of Object.entries(folder.files)) await writeFile(join(dir, name), bytes);
-    out.write(`fp32  ${String(folder.modelBytes.byteLength).padStart(10)} bytes  → ${join(dir, 'model.onnx')} ` +
-      `(${(performance.now() - t0).toFixed(0)} ms; dropped ${folder.dropped.length} keys unused by score(): ${folder.dropped.join(', ')})\n`);
-    let manifest = folder.manifest;
-    for (const variant of variants as Variant[]) {
-      const v = await convertFolder({ ...folder, origin: dir }, variant);
-      let target: string;
-      ({ manifest, target } = await writeVariantInPlace(dir, manifest, v));
-      out.write(`${variant.padEnd(5)} ${String(v.modelBytes.byteLength).padStart(10)} bytes  → ${target}\n`);
+    const dtypes: VpDtype[] = ['fp32', ...(variants as Variant[])];
+    const folder = await importCheckpoint(checkpoint, { text: await readFile(values.vocab!, 'utf8'), name: basename(values.vocab!) }, sink,
+      { id: values.id, name: values.name, mean, std, heads: { vision: vision ?? DEFAULT_HEADS.vision, text: text ?? DEFAULT_HEADS.text }, dtypes });
+    for (const d of dtypes) {
+      const file = modelFileOf(d);
+      out.write(`${d.padEnd(5)} ${String(folder.written[file]).padStart(10)} bytes  → ${join(dir, file)}\n`);
     }
+    out.write(`${(performance.now() - t0).toFixed(0)} ms; dropped ${folder.dropped.length} keys unused by score(): ${folder.dropped.join(', ')}\n`);
     return 0;
   } catch (e) {
+    sink.discard();
     err.write(`preflens: ${(e as Error).name}: ${(e as Error).message}\n`);
     return 1;
+  } finally {
+    checkpoint.close();
   }
 }

@@ -1,23 +1,20 @@
 // `preflens import` as a user runs it: a reduced random ImageReward-format checkpoint (tools/
 // make_test_checkpoint.py) becomes a folder `preflens score` loads, scoring like the Python
 // exporter's folder made from the same file; bad input exits with a clear message.
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { describe, expect, inject, it } from 'vitest';
 import { main } from '../../src/cli/main.ts';
 import { sixImages, writeImages } from '../../models/test-images.ts';
 import { capture } from './capture.ts';
+import { FIXTURE_HEAD_ARGS } from '../fixtures/checkpoint-fixture.ts';
 
-const PY = '/usr/bin/python3';
-const TOOLS = resolve(import.meta.dirname, '../../tools');
-const exec = promisify(execFile);
+const fixture = inject('checkpointFixture');
 const dir = mkdtempSync(join(tmpdir(), 'preflens-cli-import-'));
-const ckpt = join(dir, 'ckpt.pt');
-const vocab = join(dir, 'vocab.txt');
-const HEADS = ['--vision-heads', '2', '--text-heads', '2'];
+const ckpt = join(fixture, 'ckpt.pt');
+const vocab = join(fixture, 'vocab.txt');
+const HEADS = FIXTURE_HEAD_ARGS;
 const PROMPT = 'a red cat sitting on a wooden table';
 
 async function cli(...args: string[]) {
@@ -27,11 +24,6 @@ async function cli(...args: string[]) {
   return { code, out: out.text, err: err.text };
 }
 
-beforeAll(async () => {
-  await exec(PY, [join(TOOLS, 'make_test_checkpoint.py'), '--out', ckpt, '--vocab-out', vocab]);
-  await exec(PY, [join(TOOLS, 'export_vp_score.py'), '--checkpoint', ckpt, '--vocab', vocab, '--out', join(dir, 'py'), ...HEADS]);
-}, 120_000);
-
 describe('preflens import', () => {
   it('writes a folder that scores like the Python exporter\'s (1e-5), and adds variants with --to', async () => {
     const made = await cli('import', '--checkpoint', ckpt, '--vocab', vocab, '--out', join(dir, 'ts'), ...HEADS);
@@ -40,7 +32,7 @@ describe('preflens import', () => {
     expect(made.out).toMatch(/dropped 5 keys unused by score\(\)/);
     const images = writeImages(sixImages());
     const score = async (model: string) => JSON.parse((await cli('score', '--model', model, '--prompt', PROMPT, ...images)).out);
-    const [ours, python] = [await score(join(dir, 'ts')), await score(join(dir, 'py'))];
+    const [ours, python] = [await score(join(dir, 'ts')), await score(join(fixture, 'py'))];
     const diffs = ours.results.map((r: { reward: number }, i: number) => Math.abs(r.reward - python.results[i].reward));
     console.log(`import vs export: max |Δreward| ${Math.max(...diffs).toExponential(2)} over ${diffs.length} images`);
     expect(Math.max(...diffs)).toBeLessThanOrEqual(1e-5);

@@ -3,7 +3,6 @@
 // scores; a bad value is named and nothing runs.
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import {  } from '../../scripts/harness/chromium.ts';
 import { useApp } from './app-fixture.ts';
 
 const LINK = '?prompt=a%20green%20colored%20cat&n=3&seed=1234&backend=wasm';
@@ -100,9 +99,9 @@ describe('share link', () => {
     await page.getByTestId('backend-select').selectOption('auto');
     await page.getByTestId('generator').waitFor({ state: 'detached', timeout: 30_000 });
     await page.getByTestId('generator').waitFor({ state: 'attached', timeout: 60_000 });
-    await page.waitForTimeout(1500);
+    // A rerun would start in the same update that enables Generate again (and disable it while running).
+    await expect.poll(() => page.getByTestId('generate').isEnabled(), { timeout: 60_000 }).toBe(true);
     expect(await page.evaluate(() => (window as unknown as { rerun: boolean }).rerun)).toBe(false);
-    expect(await page.getByTestId('generate').isEnabled()).toBe(true);
     expect(await snapshot(page)).toEqual(first);
   });
 
@@ -117,8 +116,8 @@ describe('share link', () => {
       expect(await page.getByTestId('gen-link-error').textContent()).toMatch(message);
       // The valid values still reach the form, and the models being ready does not start a run.
       expect(await page.getByTestId('gen-prompt').inputValue()).toBe('a green colored cat');
+      // The link's run would start in the same update that enables Generate, filling the grid at once.
       await expect.poll(() => page.getByTestId('generate').isEnabled()).toBe(true);
-      await page.waitForTimeout(1500);
       expect(await page.getByTestId('candidate').count()).toBe(0);
       expect(await page.getByTestId('gen-share-link').count()).toBe(0);
     } finally {

@@ -1,23 +1,19 @@
 // A checkpoint turned into a VP-Score graph by TypeScript alone gives the rewards of the Python
 // exporter's ONNX (tools/export_vp_score.py, the reference) and of PyTorch, on the inputs the
 // exporter saves with --save-check: from the .pt and from the same tensors as .safetensors.
-import { execFile } from 'node:child_process';
-import { mkdtempSync, openAsBlob, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { readImageRewardWeights } from '../../../src/lib/engine/checkpoint/checkpoint-weights.ts';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { imageRewardWeights } from '../../../src/lib/engine/checkpoint/checkpoint-weights.ts';
 import { loadImageReward } from '../../../src/lib/engine/checkpoint/image-reward-layout.ts';
 import { openCheckpoint } from '../../../src/lib/engine/checkpoint/open-checkpoint.ts';
 import { buildVpGraph } from '../../../src/lib/engine/convert/vp-score-graph/vp-score-graph.ts';
+import { fileSource } from '../../../src/cli/file-source.ts';
+import { FIXTURE_HEADS } from '../../fixtures/checkpoint-fixture.ts';
 import { configureRuntime, createSession, run, tensor } from '../../../src/lib/engine/runtime/ort-session.ts';
 
-const PY = '/usr/bin/python3';
-const TOOLS = resolve(import.meta.dirname, '../../../tools');
-const exec = promisify(execFile);
-const dir = mkdtempSync(join(tmpdir(), 'preflens-import-'));
-const HEADS = { vision: 2, text: 2 }; // the test checkpoint's (tools/make_test_checkpoint.py)
+const dir = inject('checkpointFixture');
+const HEADS = FIXTURE_HEADS;
 
 interface Check { pixelShape: number[]; inputIds: number[][]; attentionMask: number[][]; reward: number[] }
 let check: Check;
@@ -41,10 +37,6 @@ const maxAbs = (a: ArrayLike<number>, b: ArrayLike<number>) => Math.max(...Array
 
 beforeAll(async () => {
   configureRuntime({ ep: 'wasm' });
-  await exec(PY, [join(TOOLS, 'make_test_checkpoint.py'), '--out', join(dir, 'ckpt.pt'), '--vocab-out', join(dir, 'vocab.txt'),
-    '--safetensors-out', join(dir, 'ckpt.safetensors')]);
-  await exec(PY, [join(TOOLS, 'export_vp_score.py'), '--checkpoint', join(dir, 'ckpt.pt'), '--vocab', join(dir, 'vocab.txt'),
-    '--out', join(dir, 'py'), '--save-check', join(dir, 'check'), '--vision-heads', '2', '--text-heads', '2']);
   check = JSON.parse(readFileSync(join(dir, 'check', 'check.json'), 'utf8'));
   const raw = readFileSync(join(dir, 'check', 'pixel_values.f32'));
   pixels = new Float32Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength));
@@ -53,9 +45,10 @@ beforeAll(async () => {
 
 describe('a VP-Score graph built in TypeScript from a checkpoint', () => {
   it.each(['ckpt.pt', 'ckpt.safetensors'])('%s: the rewards of the Python export (1e-5) and of PyTorch (1e-4)', async (file) => {
-    const refs = await openCheckpoint(await openAsBlob(join(dir, file)), file);
-    const weights = await readImageRewardWeights(loadImageReward(refs, HEADS));
+    const source = fileSource(join(dir, file));
+    const weights = imageRewardWeights(loadImageReward(await openCheckpoint(source), HEADS));
     const model = buildVpGraph({ id: 'imported', visionHeads: HEADS.vision, textHeads: HEADS.text }, weights, 'imported in a test');
+    source.close();
     const got = await rewards(model);
     const vsPython = maxAbs(got, pythonOnnx);
     const vsTorch = maxAbs(got, check.reward);

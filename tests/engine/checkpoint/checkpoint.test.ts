@@ -11,7 +11,9 @@ import { promisify } from 'node:util';
 import { zipSync, type Zippable } from 'fflate';
 import { unzipRaw } from 'unzipit';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { blobSource } from '../../../src/lib/engine/checkpoint/byte-source.ts';
 import { openCheckpoint } from '../../../src/lib/engine/checkpoint/open-checkpoint.ts';
+import { fileSource } from '../../../src/cli/file-source.ts';
 import { CheckpointError } from '../../../src/lib/engine/errors.ts';
 
 const PY = '/usr/bin/python3';
@@ -45,16 +47,21 @@ async function expected(dtype: string) {
 }
 
 describe.each(Object.keys(VARIANTS))('a %s checkpoint', (dtype) => {
-  it.each(['pt', 'safetensors'])('.%s: every tensor with PyTorch\'s name, shape, dtype and exact values', async (ext) => {
+  it.each(['pt', 'safetensors'])('.%s: every tensor with PyTorch\'s name, shape, dtype and exact values, read async and sync', async (ext) => {
     const want = await expected(dtype);
-    const got = await openCheckpoint(await openAsBlob(join(dir, `${dtype}.${ext}`)), `${dtype}.${ext}`);
+    const file = fileSource(join(dir, `${dtype}.${ext}`));
+    const got = await openCheckpoint(file);
     expect(got.map((t) => [t.name, t.dtype, t.shape])).toEqual(want.map((t) => [t.name, t.dtype, t.shape]));
+    const bytes = (v: Float32Array | BigInt64Array) => {
+      const f = v instanceof BigInt64Array ? Float32Array.from(v, Number) : v;
+      return Buffer.from(f.buffer, f.byteOffset, f.byteLength);
+    };
     for (const [i, t] of got.entries()) {
-      const v = await t.read();
-      const asF32 = v instanceof BigInt64Array ? Float32Array.from(v, Number) : v;
-      expect(Buffer.from(asF32.buffer, asF32.byteOffset, asF32.byteLength).equals(
-        Buffer.from(want[i].values.buffer, want[i].values.byteOffset, want[i].values.byteLength)), t.name).toBe(true);
+      const exact = bytes(want[i].values);
+      expect(bytes(await t.read()).equals(exact), t.name).toBe(true);
+      expect(bytes(t.readSync()).equals(exact), `${t.name} (sync)`).toBe(true);
     }
+    file.close();
     if (dtype === 'float16') expect(got[0].name.startsWith('module.')).toBe(true);
   });
 });
@@ -62,7 +69,7 @@ describe.each(Object.keys(VARIANTS))('a %s checkpoint', (dtype) => {
 describe('bad checkpoint files', () => {
   const refuse = async (bytes: Uint8Array | Blob, pattern: RegExp) => {
     const blob = bytes instanceof Blob ? bytes : new Blob([bytes as Uint8Array<ArrayBuffer>]);
-    const e = await openCheckpoint(blob, 'bad.pt').then(async (ts) => { for (const t of ts) await t.read(); }).then(() => null, (x) => x);
+    const e = await openCheckpoint(blobSource(blob, 'bad.pt')).then(async (ts) => { for (const t of ts) await t.read(); }).then(() => null, (x) => x);
     expect(e).toBeInstanceOf(CheckpointError);
     expect(e.message).toMatch(pattern);
   };

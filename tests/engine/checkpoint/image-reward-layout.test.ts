@@ -10,6 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import {
   DEFAULT_HEADS, expectedShapes, loadImageReward, type ImageRewardConfig,
 } from '../../../src/lib/engine/checkpoint/image-reward-layout.ts';
+import { blobSource } from '../../../src/lib/engine/checkpoint/byte-source.ts';
 import { openCheckpoint } from '../../../src/lib/engine/checkpoint/open-checkpoint.ts';
 import type { TensorRef } from '../../../src/lib/engine/checkpoint/tensor-ref.ts';
 import { CheckpointError } from '../../../src/lib/engine/errors.ts';
@@ -49,7 +50,7 @@ beforeAll(async () => {
   ]);
 }, 120_000);
 
-const refsOf = async (name: string) => openCheckpoint(await openAsBlob(join(dir, name)), name);
+const refsOf = async (name: string) => openCheckpoint(blobSource(await openAsBlob(join(dir, name)), name));
 
 describe('loading an ImageReward-format state dict strictly', () => {
   it.each(['ok.pt', 'prefixed.pt'])('%s: the exporter\'s configuration, kept keys and dropped keys', async (name) => {
@@ -74,7 +75,7 @@ describe('loading an ImageReward-format state dict strictly', () => {
 
   it('refuses an unexpected key and head counts that do not divide the widths', async () => {
     const refs = await refsOf('ok.pt');
-    const extra: TensorRef = { name: 'blip.extra_head.weight', dtype: 'float32', shape: [2, 2], read: async () => new Float32Array(4) };
+    const extra: TensorRef = { name: 'blip.extra_head.weight', dtype: 'float32', shape: [2, 2], read: async () => new Float32Array(4), readSync: () => new Float32Array(4) };
     expect(() => loadImageReward([...refs, extra], HEADS)).toThrow(/1 unexpected key\(s\) .*: blip\.extra_head\.weight/);
     expect(() => loadImageReward(refs, { vision: 5, text: 2 })).toThrow(/vision width 64 is not divisible by the vision head count 5/);
   });

@@ -1,9 +1,11 @@
-// A checked ImageReward state dict (image-reward-layout.ts) turned into the graph writer's weights
+// A checked ImageReward state dict (image-reward-layout.ts) as the graph writer's weights
 // (convert/vp-score-graph/vp-weights.ts): PyTorch's Linear weights [out, in] transposed to the
 // [in, out] MatMul takes, the ViT's fused qkv split, the position table cut to the 35 slots the
-// contract feeds. Every tensor is read here, so this holds the whole float32 model in memory: the
-// path for Node and small models; the browser's streamed import writes tensor by tensor instead.
+// contract feeds. Every weight is lazy: read (synchronously, by byte range) and reshaped only when
+// the writer asks for its bytes, so one tensor at a time is in memory. The MLP head is the
+// exception: it is read now and folded into one small Linear.
 import { VP_MAX_LENGTH } from '../families/vp-score-manifest.ts';
+import type { LazyTensor } from '../convert/graph-builder.ts';
 import type {
   AttentionW, LayerNormW, Linear, Tensor, TextLayerW, VisionBlockW, VpWeights,
 } from '../convert/vp-score-graph/vp-weights.ts';
@@ -12,61 +14,65 @@ import type { ImageRewardWeights } from './image-reward-layout.ts';
 const V = 'blip.visual_encoder.';
 const T = 'blip.text_encoder.';
 
-export async function readImageRewardWeights(w: ImageRewardWeights): Promise<VpWeights> {
+export function imageRewardWeights(w: ImageRewardWeights): VpWeights<LazyTensor> {
   const c = w.config;
-  const get = async (name: string): Promise<Tensor> => {
+  const get = (name: string): LazyTensor => {
     const t = w.tensors.get(name)!; // loadImageReward checked every name and shape
-    return { shape: t.shape, data: (await t.read()) as Float32Array };
+    return { shape: t.shape, load: () => t.readSync() as Float32Array };
   };
-  const linear = async (name: string): Promise<Linear> => ({ w: transpose(await get(`${name}.weight`)), b: await get(`${name}.bias`) });
-  const norm = async (name: string): Promise<LayerNormW> => ({ gamma: await get(`${name}.weight`), beta: await get(`${name}.bias`) });
+  const linear = (name: string): Linear<LazyTensor> => ({ w: transposed(get(`${name}.weight`)), b: get(`${name}.bias`) });
+  const norm = (name: string): LayerNormW<LazyTensor> => ({ gamma: get(`${name}.weight`), beta: get(`${name}.bias`) });
 
-  const blocks: VisionBlockW[] = [];
+  const blocks: VisionBlockW<LazyTensor>[] = [];
   for (let i = 0; i < c.visionDepth; i++) {
     const b = `${V}blocks.${i}.`;
     blocks.push({
-      ln1: await norm(`${b}norm1`),
-      attn: { ...splitQkv(await get(`${b}attn.qkv.weight`), await get(`${b}attn.qkv.bias`)), o: await linear(`${b}attn.proj`) },
-      ln2: await norm(`${b}norm2`),
-      fc1: await linear(`${b}mlp.fc1`),
-      fc2: await linear(`${b}mlp.fc2`),
+      ln1: norm(`${b}norm1`),
+      attn: { ...splitQkv(get(`${b}attn.qkv.weight`), get(`${b}attn.qkv.bias`)), o: linear(`${b}attn.proj`) },
+      ln2: norm(`${b}norm2`),
+      fc1: linear(`${b}mlp.fc1`),
+      fc2: linear(`${b}mlp.fc2`),
     });
   }
-  const attention = async (p: string): Promise<AttentionW> => ({
-    q: await linear(`${p}.self.query`), k: await linear(`${p}.self.key`), v: await linear(`${p}.self.value`), o: await linear(`${p}.output.dense`),
+  const attention = (p: string): AttentionW<LazyTensor> => ({
+    q: linear(`${p}.self.query`), k: linear(`${p}.self.key`), v: linear(`${p}.self.value`), o: linear(`${p}.output.dense`),
   });
-  const layers: TextLayerW[] = [];
+  const layers: TextLayerW<LazyTensor>[] = [];
   for (let i = 0; i < c.textDepth; i++) {
     const l = `${T}encoder.layer.${i}.`;
     layers.push({
-      self: await attention(`${l}attention`), selfLn: await norm(`${l}attention.output.LayerNorm`),
-      cross: await attention(`${l}crossattention`), crossLn: await norm(`${l}crossattention.output.LayerNorm`),
-      fc1: await linear(`${l}intermediate.dense`), fc2: await linear(`${l}output.dense`), ffnLn: await norm(`${l}output.LayerNorm`),
+      self: attention(`${l}attention`), selfLn: norm(`${l}attention.output.LayerNorm`),
+      cross: attention(`${l}crossattention`), crossLn: norm(`${l}crossattention.output.LayerNorm`),
+      fc1: linear(`${l}intermediate.dense`), fc2: linear(`${l}output.dense`), ffnLn: norm(`${l}output.LayerNorm`),
     });
   }
-  const pos = await get(`${V}pos_embed`);
-  const textPos = await get(`${T}embeddings.position_embeddings.weight`);
-  const layers5: Linear[] = [];
-  for (const i of [0, 2, 4, 6, 7]) layers5.push(await linear(`mlp.layers.${i}`));
-  const head = [foldLinears(layers5)];
+  const pos = get(`${V}pos_embed`);
+  const textPos = get(`${T}embeddings.position_embeddings.weight`);
+  const head = foldLinears([0, 2, 4, 6, 7].map((i) => {
+    const lin = linear(`mlp.layers.${i}`);
+    return { w: loaded(lin.w), b: loaded(lin.b) };
+  }));
   return {
     vision: {
-      patchW: await get(`${V}patch_embed.proj.weight`),
-      patchB: await get(`${V}patch_embed.proj.bias`),
-      cls: await get(`${V}cls_token`),
-      pos: { shape: pos.shape.slice(1), data: pos.data },
+      patchW: get(`${V}patch_embed.proj.weight`),
+      patchB: get(`${V}patch_embed.proj.bias`),
+      cls: get(`${V}cls_token`),
+      pos: { shape: pos.shape.slice(1), load: pos.load },
       blocks,
-      lnFinal: await norm(`${V}norm`),
+      lnFinal: norm(`${V}norm`),
     },
     text: {
-      wordEmb: await get(`${T}embeddings.word_embeddings.weight`),
-      pos: { shape: [VP_MAX_LENGTH, c.textWidth], data: textPos.data.slice(0, VP_MAX_LENGTH * c.textWidth) },
-      embLn: await norm(`${T}embeddings.LayerNorm`),
+      wordEmb: get(`${T}embeddings.word_embeddings.weight`),
+      pos: { shape: [VP_MAX_LENGTH, c.textWidth], load: () => textPos.load().slice(0, VP_MAX_LENGTH * c.textWidth) },
+      embLn: norm(`${T}embeddings.LayerNorm`),
       layers,
     },
-    head,
+    head: [{ w: lazy(head.w), b: lazy(head.b) }],
   };
 }
+
+const loaded = (t: LazyTensor): Tensor => ({ shape: t.shape, data: t.load() });
+const lazy = (t: Tensor): LazyTensor => ({ shape: t.shape, load: () => t.data });
 
 /**
  * ImageReward's MLP head has no activation between its Linear layers (only dropouts), so it is
@@ -97,20 +103,24 @@ export function foldLinears(layers: readonly Linear[]): Linear {
   return { w: { shape: [layers[0].w.shape[0], out], data: Float32Array.from(m) }, b: { shape: [out], data: Float32Array.from(c) } };
 }
 
-/** [out, in] → [in, out]. */
-function transpose(t: Tensor): Tensor {
+/** [out, in] → [in, out], when loaded. */
+function transposed(t: LazyTensor): LazyTensor {
   const [rows, cols] = t.shape;
-  const out = new Float32Array(rows * cols);
-  for (let r = 0; r < rows; r++) for (let k = 0; k < cols; k++) out[k * rows + r] = t.data[r * cols + k];
-  return { shape: [cols, rows], data: out };
+  return { shape: [cols, rows], load: () => transpose(t.load(), rows, cols) };
 }
 
-/** timm's fused qkv: rows [0, d) are q, [d, 2d) k, [2d, 3d) v. */
-function splitQkv(weight: Tensor, bias: Tensor): Pick<AttentionW, 'q' | 'k' | 'v'> {
+function transpose(data: Float32Array, rows: number, cols: number): Float32Array {
+  const out = new Float32Array(rows * cols);
+  for (let r = 0; r < rows; r++) for (let k = 0; k < cols; k++) out[k * rows + r] = data[r * cols + k];
+  return out;
+}
+
+/** timm's fused qkv: rows [0, d) are q, [d, 2d) k, [2d, 3d) v (each part reads the fused tensor when loaded). */
+function splitQkv(weight: LazyTensor, bias: LazyTensor): Pick<AttentionW<LazyTensor>, 'q' | 'k' | 'v'> {
   const d = weight.shape[1];
-  const part = (i: number): Linear => ({
-    w: transpose({ shape: [d, d], data: weight.data.subarray(i * d * d, (i + 1) * d * d) }),
-    b: { shape: [d], data: bias.data.subarray(i * d, (i + 1) * d) },
+  const part = (i: number): Linear<LazyTensor> => ({
+    w: { shape: [d, d], load: () => transpose(weight.load().subarray(i * d * d, (i + 1) * d * d), d, d) },
+    b: { shape: [d], load: () => bias.load().slice(i * d, (i + 1) * d) },
   });
   return { q: part(0), k: part(1), v: part(2) };
 }

@@ -1,13 +1,21 @@
 // An ImageReward-format checkpoint + bert-base-uncased's vocab.txt → a VP-Score model folder
-// (model.onnx, tokenizer.json, preflens.json) with the Python exporter's layout and manifest, made
-// in TypeScript: what `preflens import` writes. This path holds the float32 graph in memory (fine
-// in Node; the browser's import streams tensor by tensor into its variants instead).
-import { MANIFEST_FILE, manifestText, validateVpManifest, VP_IMAGE_SIZE, VP_MAX_LENGTH, type VpScoreManifest } from '../families/vp-score-manifest.ts';
-import { CheckpointError } from '../errors.ts';
-import { buildVpGraph } from '../convert/vp-score-graph/vp-score-graph.ts';
-import { sha256Hex } from '../store/sha256.ts';
+// (one .onnx per dtype asked for, tokenizer.json, preflens.json) with the Python exporter's graph
+// and manifest, made in TypeScript, streamed: the float32 graph's weights are read from the
+// checkpoint one at a time as a converter pass or the writer needs them, big converted tensors wait
+// in a scratch file, and each variant's file is written piece by piece (model-writer.ts). Memory
+// holds the graph's structure and about one weight, never a model: what lets the browser import
+// the 1.8 GB ImageReward checkpoint. The same code writes `preflens import`'s folders in Node.
+import { MANIFEST_FILE, manifestText, validateVpManifest, VP_IMAGE_SIZE, VP_MAX_LENGTH, type VpDtype, type VpScoreManifest } from '../families/vp-score-manifest.ts';
+import type { FileEntry } from '../families/file-entry.ts';
+import { CancelledError, CheckpointError } from '../errors.ts';
+import { convertPass } from '../convert/convert-model.ts';
+import { streamedModel, type StreamedFile } from '../convert/model-writer.ts';
+import type { Scratch } from '../convert/scratch.ts';
+import { StreamedTensors } from '../convert/streamed-tensors.ts';
+import { buildVpModel, type VpGraphSpec } from '../convert/vp-score-graph/vp-score-graph.ts';
 import { blipTokenizerJson, readBertVocab } from '../text/blip-tokenizer-json.ts';
-import { readImageRewardWeights } from './checkpoint-weights.ts';
+import type { ByteSource } from './byte-source.ts';
+import { imageRewardWeights } from './checkpoint-weights.ts';
 import { DEFAULT_HEADS, loadImageReward } from './image-reward-layout.ts';
 import { openCheckpoint } from './open-checkpoint.ts';
 
@@ -15,55 +23,121 @@ import { openCheckpoint } from './open-checkpoint.ts';
 export const IMAGEREWARD_MEAN = 0.16717362830052426;
 export const IMAGEREWARD_STD = 1.0333394966054072;
 
+/** Where an import writes: whole files (hashed as they are written) and scratch space for one variant. */
+export interface ImportSink {
+  /** Writes `name` from the file's pieces; returns its sha256 (hex). */
+  write(name: string, file: StreamedFile): Promise<string>;
+  scratch(): Promise<Scratch>;
+}
+
+export interface ImportProgress {
+  /** 'convert': weights read of `total`; 'write': bytes written of `total`. */
+  step: 'convert' | 'write';
+  dtype: VpDtype;
+  done: number;
+  total: number;
+}
+
 export interface ImportOptions {
   id?: string;
   name?: string;
   mean?: number;
   std?: number;
   heads?: { vision: number; text: number };
+  /** The dtypes to write; the first is the folder's model, the others its variants (default fp32). */
+  dtypes?: VpDtype[];
+  onProgress?: (p: ImportProgress) => void;
+  /** Checked between steps and written pieces (a converter pass itself runs to its end). */
+  signal?: AbortSignal;
+  /** Converted tensors at least this big wait in the scratch file (default MIN_SPILL_BYTES; tests go lower). */
+  minSpillBytes?: number;
 }
 
 export interface ImportedFolder {
   manifest: VpScoreManifest;
-  modelBytes: Uint8Array;
-  tokenizerBytes: Uint8Array;
   /** Names left out as unused by score(). */
   dropped: string[];
-  /** File name → bytes, ready to write. */
-  files: Record<string, Uint8Array>;
+  /** File name → byte length, as written. */
+  written: Record<string, number>;
 }
 
-export async function importCheckpoint(checkpoint: Blob, checkpointName: string, vocabText: string, vocabName: string, o: ImportOptions = {}): Promise<ImportedFolder> {
-  const vocab = readBertVocab(vocabText, vocabName);
+/** The file each dtype is written to: the exporter's model.onnx for fp32, model.<dtype>.onnx else. */
+export const modelFileOf = (dtype: VpDtype) => (dtype === 'fp32' ? 'model.onnx' : `model.${dtype}.onnx`);
+
+export async function importCheckpoint(checkpoint: ByteSource, vocabFile: { text: string; name: string }, sink: ImportSink, o: ImportOptions = {}): Promise<ImportedFolder> {
+  const dtypes = o.dtypes?.length ? [...new Set(o.dtypes)] : (['fp32'] as VpDtype[]);
+  const vocab = readBertVocab(vocabFile.text, vocabFile.name);
   const heads = o.heads ?? DEFAULT_HEADS;
-  const layout = loadImageReward(await openCheckpoint(checkpoint, checkpointName), heads);
+  const layout = loadImageReward(await openCheckpoint(checkpoint), heads);
   const c = layout.config;
   if (vocab.length + 2 !== c.vocabSize) {
-    throw new CheckpointError(`${vocabName} has ${vocab.length} tokens; +[DEC]/[ENC] = ${vocab.length + 2}, but the checkpoint embeds ${c.vocabSize}`);
+    throw new CheckpointError(`${vocabFile.name} has ${vocab.length} tokens; +[DEC]/[ENC] = ${vocab.length + 2}, but the checkpoint embeds ${c.vocabSize}`);
   }
   const id = o.id ?? 'imagereward-v1';
-  const weights = await readImageRewardWeights(layout);
-  const modelBytes = buildVpGraph({ id, visionHeads: heads.vision, textHeads: heads.text }, weights,
-    `VP-Score (ImageReward architecture) imported by PrefLens from ${checkpointName}`);
+  const spec: VpGraphSpec = { id, visionHeads: heads.vision, textHeads: heads.text };
+  const weights = imageRewardWeights(layout);
+  const doc = `VP-Score (ImageReward architecture) imported by PrefLens from ${checkpoint.name}`;
+  const entries = new Map<VpDtype, FileEntry>();
+  const written: Record<string, number> = {};
+  for (const dtype of dtypes) {
+    if (o.signal?.aborted) throw new CancelledError('Import cancelled');
+    const { model, lazy } = buildVpModel(spec, weights, doc);
+    const scratch = await sink.scratch();
+    try {
+      let read = 0;
+      const store = new StreamedTensors(lazy, scratch, {
+        minSpillBytes: o.minSpillBytes,
+        onRead: () => o.onProgress?.({ step: 'convert', dtype, done: Math.min(++read, lazy.size), total: lazy.size }),
+      });
+      const converted = dtype === 'fp32' ? model : convertPass(model, dtype, checkpoint.name, store);
+      const file = streamedModel(converted, store);
+      const name = modelFileOf(dtype);
+      const sha256 = await sink.write(name, progressOf(file, dtype, o));
+      entries.set(dtype, { file: name, bytes: file.bytes, sha256 });
+      written[name] = file.bytes;
+    } finally {
+      await scratch.close();
+    }
+  }
   const tokenizerBytes = new TextEncoder().encode(JSON.stringify(blipTokenizerJson(vocab)));
+  const tokenizerSha = await sink.write('tokenizer.json', whole(tokenizerBytes));
+  written['tokenizer.json'] = tokenizerBytes.byteLength;
+  const [base, ...more] = dtypes;
+  const model = entries.get(base)!;
   const params = [...layout.tensors].filter(([k]) => !k.startsWith('mlp.')).reduce((n, [, t]) => n + t.shape.reduce((a, b) => a * b, 1), 0);
   const manifest = validateVpManifest({
     kind: 'vp-score', id, name: o.name ?? 'ImageReward v1.0', mean: o.mean ?? IMAGEREWARD_MEAN, std: o.std ?? IMAGEREWARD_STD,
     maxLength: VP_MAX_LENGTH, imageSize: VP_IMAGE_SIZE,
-    files: { model: 'model.onnx', tokenizer: 'tokenizer.json' },
+    files: { model: model.file, tokenizer: 'tokenizer.json' },
+    ...(base === 'fp32' ? {} : { dtype: base }),
+    ...(more.length ? { variants: Object.fromEntries(more.map((d) => [d, entries.get(d)!])) } : {}),
     sizes: {
-      params, modelBytes: modelBytes.byteLength, tokenizerBytes: tokenizerBytes.byteLength, visionWidth: c.visionWidth,
+      params, modelBytes: model.bytes!, tokenizerBytes: tokenizerBytes.byteLength, visionWidth: c.visionWidth,
       visionLayers: c.visionDepth, visionHeads: c.visionHeads, textWidth: c.textWidth, textLayers: c.textDepth,
       textHeads: c.textHeads, vocab: c.vocabSize,
     },
-    sha256: { model: await sha256Hex(modelBytes), tokenizer: await sha256Hex(tokenizerBytes) },
+    sha256: { model: model.sha256!, tokenizer: tokenizerSha },
   }, MANIFEST_FILE);
+  const manifestBytes = new TextEncoder().encode(manifestText(manifest));
+  await sink.write(MANIFEST_FILE, whole(manifestBytes));
+  written[MANIFEST_FILE] = manifestBytes.byteLength;
+  return { manifest, dropped: layout.dropped, written };
+}
+
+const whole = (bytes: Uint8Array): StreamedFile => ({ bytes: bytes.byteLength, chunks: () => [bytes] });
+
+/** The same file, reporting written bytes and stopping at a cancel between pieces. */
+function progressOf(file: StreamedFile, dtype: VpDtype, o: ImportOptions): StreamedFile {
   return {
-    manifest, modelBytes, tokenizerBytes, dropped: layout.dropped,
-    files: {
-      'model.onnx': modelBytes,
-      'tokenizer.json': tokenizerBytes,
-      [MANIFEST_FILE]: new TextEncoder().encode(manifestText(manifest)),
+    bytes: file.bytes,
+    *chunks() {
+      let done = 0;
+      for (const c of file.chunks()) {
+        if (o.signal?.aborted) throw new CancelledError('Import cancelled');
+        yield c;
+        done += c.byteLength;
+        o.onProgress?.({ step: 'write', dtype, done, total: file.bytes });
+      }
     },
   };
 }

@@ -1,22 +1,24 @@
 // A `.safetensors` file: an 8-byte little-endian header length, a JSON header naming each tensor's
 // dtype, shape and byte range (relative to the end of the header), then the raw bytes. Written by
-// hand because it is that small; read by Blob ranges like the PyTorch zip.
+// hand because it is that small; read by ranges like the PyTorch zip.
 import { CheckpointError } from '../errors.ts';
-import { DTYPE_BYTES, decodeElements, elementCount, readRange, type CheckpointDtype, type TensorRef } from './tensor-ref.ts';
+import type { ByteSource } from './byte-source.ts';
+import { DTYPE_BYTES, elementCount, placedTensor, rowMajorStride, type CheckpointDtype, type TensorRef } from './tensor-ref.ts';
 
 const DTYPES: Readonly<Record<string, CheckpointDtype>> = { F32: 'float32', F16: 'float16', BF16: 'bfloat16', I64: 'int64' };
 /** The spec's own bound on the header, so a damaged length cannot make us read gigabytes of "JSON". */
 const MAX_HEADER = 100_000_000;
 
-export async function readSafetensors(file: Blob, source: string): Promise<TensorRef[]> {
+export async function readSafetensors(file: ByteSource): Promise<TensorRef[]> {
+  const source = file.name;
   if (file.size < 8) throw new CheckpointError(`${source} is too short to be a safetensors file`);
-  const headerLength = Number(new DataView((await readRange(file, 0, 8)).buffer).getBigUint64(0, true));
+  const headerLength = Number(new DataView((await file.read(0, 8)).slice().buffer).getBigUint64(0, true));
   if (headerLength < 2 || headerLength > MAX_HEADER || 8 + headerLength > file.size) {
     throw new CheckpointError(`${source} is not a safetensors file (header length ${headerLength})`);
   }
   let header: Record<string, unknown>;
   try {
-    header = JSON.parse(new TextDecoder().decode(await readRange(file, 8, headerLength)));
+    header = JSON.parse(new TextDecoder().decode(await file.read(8, headerLength)));
   } catch (e) {
     throw new CheckpointError(`${source}: the safetensors header is not JSON (${(e as Error).message})`);
   }
@@ -32,6 +34,6 @@ export async function readSafetensors(file: Blob, source: string): Promise<Tenso
     if (end - begin !== elementCount(shape) * DTYPE_BYTES[dt] || base + end > file.size) {
       throw new CheckpointError(`${source}: tensor ${name}'s bytes ${begin}–${end} do not fit its shape or the file (truncated?)`);
     }
-    return { name, dtype: dt, shape, read: async () => decodeElements(await readRange(file, base + begin, end - begin), dt) };
+    return placedTensor(file, name, dt, shape, { storageStart: base + begin, storageBytes: end - begin, offset: 0, stride: rowMajorStride(shape) });
   });
 }

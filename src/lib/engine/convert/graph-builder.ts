@@ -10,6 +10,25 @@ export interface Tensor {
   data: Float32Array;
 }
 
+/**
+ * A weight whose values are read only when its bytes are written: the streamed checkpoint import
+ * builds the full-size graph with these, so one tensor at a time is in memory, never the model.
+ */
+export interface LazyTensor {
+  shape: number[];
+  load(): Float32Array;
+}
+
+export type Weight = Tensor | LazyTensor;
+
+export const weightData = (w: Weight): Float32Array => ('data' in w ? w.data : w.load());
+
+/** The model as protobuf objects, and the loaders of the initializers left without bytes (LazyTensor weights). */
+export interface BuiltModel {
+  model: onnxProto.onnx.IModelProto;
+  lazy: Map<onnxProto.onnx.ITensorProto, () => Float32Array>;
+}
+
 export const DT = { float: 1, int32: 6, int64: 7 } as const;
 export type ElemType = (typeof DT)[keyof typeof DT];
 
@@ -33,6 +52,7 @@ export class GraphBuilder {
   readonly #initializers: unknown[] = [];
   readonly #inputs: unknown[] = [];
   readonly #outputs: unknown[] = [];
+  readonly #lazy = new Map<onnxProto.onnx.ITensorProto, () => Float32Array>();
   readonly #names = new Set<string>();
   readonly #scalars = new Map<string, string>();
   #counter = 0;
@@ -45,8 +65,13 @@ export class GraphBuilder {
   }
 
   /** A float32 weight as an initializer; returns its name. */
-  weight(name: string, t: Tensor): string {
-    return this.#init(name, t.shape, DT.float, bytesOf(t.data));
+  weight(name: string, t: Weight): string {
+    if ('data' in t) return this.#init(name, t.shape, DT.float, bytesOf(t.data));
+    const n = this.#fresh(name);
+    const tensor = { name: n, dims: t.shape, dataType: DT.float };
+    this.#initializers.push(tensor);
+    this.#lazy.set(tensor, t.load);
+    return n;
   }
 
   constF(name: string, dims: number[], values: number[]): string {
@@ -97,8 +122,17 @@ export class GraphBuilder {
     this.#outputs.push(valueInfo(name, elemType, dims));
   }
 
-  /** Serialises the model; protobufjs writes fields in schema order, so bytes are reproducible. */
+  /** Serialises the model (lazy weights read now); protobufjs writes fields in schema order, so bytes are reproducible. */
   encode(graphName: string, docString: string): Uint8Array {
+    const { model, lazy } = this.build(graphName, docString);
+    model.graph!.initializer = model.graph!.initializer!.map((t) => {
+      const load = lazy.get(t);
+      return load ? { ...t, rawData: bytesOf(load()) } : t;
+    });
+    return onnx.ModelProto.encode(model).finish();
+  }
+
+  build(graphName: string, docString: string): BuiltModel {
     const model = {
       irVersion: IR_VERSION,
       opsetImport: [{ domain: '', version: OPSET }],
@@ -113,7 +147,7 @@ export class GraphBuilder {
         output: this.#outputs,
       },
     };
-    return onnx.ModelProto.encode(model as Parameters<typeof onnx.ModelProto.encode>[0]).finish();
+    return { model: model as onnxProto.onnx.IModelProto, lazy: this.#lazy };
   }
 }
 

@@ -9,7 +9,8 @@
 // embedding table becomes int8 (there is no 4-bit Gather in opset 17) and the other big float
 // weights (Conv kernel, position tables) are stored int8 + DequantizeLinear (weight-quant.ts).
 import { assertFloat32VpScore } from './contract-check.ts';
-import { DT, dimsOf, ensureOpset, floatData, makeTensor, markVariant, MS_DOMAIN, namer, onnx, type Model, type Node } from './onnx-io.ts';
+import { DT, dimsOf, ensureOpset, markVariant, MS_DOMAIN, namer, onnx, type Model, type Node } from './onnx-io.ts';
+import { inMemory } from './tensor-store.ts';
 import type { QuantOptions } from './quantize-q8.ts';
 import { bigWeight, dropUnused, quantizeGather, quantizeRemaining } from './weight-quant.ts';
 
@@ -69,11 +70,12 @@ export function quantizeQ4(model: Model, source = 'model', opts: QuantOptions = 
   assertFloat32VpScore(model, source);
   const g = model.graph!;
   const fresh = namer(g);
+  const store = opts.store ?? inMemory;
   const inits = new Map((g.initializer ?? []).map((t) => [t.name!, t]));
   const out: Node[] = [];
   let used = false;
   for (const n of g.node ?? []) {
-    const gathered = quantizeGather(n, inits, fresh, g);
+    const gathered = quantizeGather(n, inits, fresh, g, store);
     if (gathered) {
       out.push(...gathered);
       continue;
@@ -84,10 +86,10 @@ export function quantizeQ4(model: Model, source = 'model', opts: QuantOptions = 
       continue;
     }
     const [K, N] = dimsOf(wt);
-    const { b, scales, kBlocks } = packQ4(floatData(wt), K, N);
+    const { b, scales, kBlocks } = packQ4(store.floats(wt), K, N);
     const bName = fresh(`${wt.name}_q4`);
     const sName = fresh(`${wt.name}_q4_scales`);
-    g.initializer!.push(makeTensor(bName, [N, kBlocks, Q4_BLOCK / 2], DT.uint8, b), makeTensor(sName, [N * kBlocks], DT.float, scales));
+    g.initializer!.push(store.tensor(bName, [N, kBlocks, Q4_BLOCK / 2], DT.uint8, b), store.tensor(sName, [N * kBlocks], DT.float, scales));
     const INT = onnx.AttributeProto.AttributeType.INT;
     out.push({
       name: fresh(`${n.name}_q4`),
@@ -106,7 +108,7 @@ export function quantizeQ4(model: Model, source = 'model', opts: QuantOptions = 
   }
   g.node = out;
   dropUnused(g);
-  if (opts.weightOnlyRest !== false) quantizeRemaining(g, fresh, opts.minElements);
+  if (opts.weightOnlyRest !== false) quantizeRemaining(g, fresh, store, opts.minElements);
   if (used) ensureOpset(model, MS_DOMAIN, 1);
   markVariant(model, 'q4');
   return model;

@@ -6,7 +6,8 @@
 // The word-embedding table becomes int8 + DequantizeLinear, and the other big float weights (the
 // patch Conv kernel, position tables) are stored int8 and dequantized at load (weight-quant.ts).
 import { assertFloat32VpScore } from './contract-check.ts';
-import { DT, dimsOf, floatData, getAttr, makeTensor, markVariant, namer, num, type Model, type Node } from './onnx-io.ts';
+import { DT, dimsOf, getAttr, markVariant, namer, num, type Model, type Node } from './onnx-io.ts';
+import { inMemory, type TensorStore } from './tensor-store.ts';
 import { bigWeight, dropUnused, quantizeGather, quantizeRemaining, quantizeInt8PerColumn } from './weight-quant.ts';
 
 export interface QuantOptions {
@@ -14,21 +15,24 @@ export interface QuantOptions {
   minElements?: number;
   /** Store the other big float weights (Conv kernel, position tables) as int8 + DequantizeLinear (default true). */
   weightOnlyRest?: boolean;
+  /** Where weights are read and new tensors put (default: in memory). */
+  store?: TensorStore;
 }
 
 export function quantizeQ8(model: Model, source = 'model', opts: QuantOptions = {}): Model {
   assertFloat32VpScore(model, source);
   const g = model.graph!;
   const fresh = namer(g);
+  const store = opts.store ?? inMemory;
   const inits = new Map((g.initializer ?? []).map((t) => [t.name!, t]));
   const out: Node[] = [];
   for (const n of g.node ?? []) {
-    const replaced = quantizeGather(n, inits, fresh, g) ?? quantizeMatMul(n);
+    const replaced = quantizeGather(n, inits, fresh, g, store) ?? quantizeMatMul(n);
     out.push(...(replaced ?? [n]));
   }
   g.node = out;
   dropUnused(g);
-  if (opts.weightOnlyRest !== false) quantizeRemaining(g, fresh, opts.minElements);
+  if (opts.weightOnlyRest !== false) quantizeRemaining(g, fresh, store, opts.minElements);
   markVariant(model, 'q8');
   return model;
 
@@ -38,7 +42,7 @@ export function quantizeQ8(model: Model, source = 'model', opts: QuantOptions = 
     const wt = bigWeight(inits, n.input?.[1], opts.minElements);
     if (!wt || inits.has(n.input![0])) return undefined;
     let [K, N] = dimsOf(wt);
-    let w = floatData(wt);
+    let w = store.floats(wt);
     if (isGemm) {
       const alpha = getAttr(n, 'alpha')?.f ?? 1;
       const beta = getAttr(n, 'beta')?.f ?? 1;
@@ -52,7 +56,7 @@ export function quantizeQ8(model: Model, source = 'model', opts: QuantOptions = 
     const base = wt.name!;
     const qName = fresh(`${base}_int8`);
     const sName = fresh(`${base}_scale`);
-    g.initializer!.push(makeTensor(qName, [K, N], DT.int8, q), makeTensor(sName, [N], DT.float, scale));
+    g.initializer!.push(store.tensor(qName, [K, N], DT.int8, q), store.tensor(sName, [N], DT.float, scale));
     const y = n.output![0];
     const [aQ, aS, aZ, acc, accF, s, scaled] = ['a_u8', 'a_scale', 'a_zp', 'acc_i32', 'acc_f32', 'scale', 'scaled'].map((x) => fresh(`${y}_${x}`));
     const nodes: Node[] = [

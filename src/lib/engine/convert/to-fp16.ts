@@ -14,7 +14,8 @@
 import { toFloat16Bits } from '../runtime/float16.ts';
 import { assertFloat32VpScore } from './contract-check.ts';
 import { ConvertError } from '../errors.ts';
-import { DT, floatData, getAttr, makeTensor, markVariant, namer, num, onnx, type Model, type Node } from './onnx-io.ts';
+import { DT, floatData, getAttr, makeTensor, markVariant, namer, num, onnx, type Model, type Node, type TensorProto } from './onnx-io.ts';
+import { inMemory, type TensorStore } from './tensor-store.ts';
 
 const FP16_MAX = 65504;
 const KEEP_FP32 = new Set(['DequantizeLinear', 'LayerNormalization', 'Softmax', 'LogSoftmax', 'Exp', 'Log', 'Erf', 'ReduceMean', 'ReduceSum', 'Pow', 'Sqrt', 'Reciprocal', 'ConstantOfShape']);
@@ -30,22 +31,28 @@ const INT64_OUT = new Set(['Shape', 'Size', 'NonZero', 'ArgMax', 'ArgMin']);
 const BOOL_OUT = new Set(['Equal', 'Less', 'Greater', 'LessOrEqual', 'GreaterOrEqual', 'Not', 'And', 'Or']);
 const isFloat = (t: number | undefined) => t === DT.float || t === DT.float16;
 
-export function convertToFp16(model: Model, source = 'model'): Model {
+export function convertToFp16(model: Model, source = 'model', store: TensorStore = inMemory): Model {
   assertFloat32VpScore(model, source);
-  return rewriteToFp16(model, source);
+  return rewriteToFp16(model, source, store);
 }
 
 /** The rewrite without the VP-Score contract check (any float32 graph of the ops known here). */
-export function rewriteToFp16(model: Model, source = 'model'): Model {
+export function rewriteToFp16(model: Model, source = 'model', store: TensorStore = inMemory): Model {
   const g = model.graph!;
   const fresh = namer(g);
   const inits = new Map((g.initializer ?? []).map((t) => [t.name!, t]));
   /** Element type of every value in the NEW graph. */
   const type = new Map<string, number>();
   for (const v of g.input ?? []) type.set(v.name!, v.type?.tensorType?.elemType ?? 0);
+  // Each float weight is read once: its range decides the graph, its fp16 copy is made at the same
+  // time (a streamed import reads a weight from the checkpoint per call) and used if an fp16 node reads it.
   const outOfRange = new Set<string>();
+  const half = new Map<string, TensorProto>();
   for (const t of inits.values()) {
-    if (t.dataType === DT.float && floatData(t).some((x) => Math.abs(x) > FP16_MAX)) outOfRange.add(t.name!);
+    if (t.dataType !== DT.float) continue;
+    const values = store.floats(t);
+    if (values.some((x) => Math.abs(x) > FP16_MAX)) outOfRange.add(t.name!);
+    else half.set(t.name!, store.tensor(t.name!, (t.dims ?? []).map(num), DT.float16, toFloat16Bits(values)));
   }
 
   // Pass 1: which nodes run in fp32.
@@ -62,10 +69,7 @@ export function rewriteToFp16(model: Model, source = 'model'): Model {
   // Float initializers read by any fp16 node become float16; those read only in fp32 stay.
   const fp16Readers = new Set<string>();
   for (const n of g.node ?? []) if (!fp32Node(n)) for (const x of n.input ?? []) fp16Readers.add(x);
-  g.initializer = (g.initializer ?? []).map((t) => {
-    if (t.dataType !== DT.float || !fp16Readers.has(t.name!) || outOfRange.has(t.name!)) return t;
-    return makeTensor(t.name!, (t.dims ?? []).map(num), DT.float16, toFloat16Bits(floatData(t)));
-  });
+  g.initializer = (g.initializer ?? []).map((t) => (fp16Readers.has(t.name!) && half.get(t.name!)) || t);
   for (const t of g.initializer) type.set(t.name!, t.dataType ?? 0);
 
   // Pass 2: rewrite node by node, inserting Casts where a value's type differs from what the node runs in.

@@ -1,7 +1,8 @@
 // The arithmetic shared by the q8 and q4 passes: symmetric int8 per column, and the int8 embedding
 // table (Gather on int8 rows, then DequantizeLinear), which both variants use because the tiny
 // models' word-embedding table is most of their bytes.
-import { DT, consumerCounts, dimsOf, floatData, makeTensor, numel, type Graph, type Node, type TensorProto } from './onnx-io.ts';
+import { DT, consumerCounts, dimsOf, numel, type Graph, type Node, type TensorProto } from './onnx-io.ts';
+import type { TensorStore } from './tensor-store.ts';
 
 /** Weights smaller than this stay float32: their bytes do not matter and tiny layers lose the most. */
 export const MIN_QUANT_ELEMENTS = 1024;
@@ -35,15 +36,15 @@ export function dropUnused(g: Graph): void {
  * Per-column scales of the table are per-last-axis scales of the gathered rows. Returns the new nodes
  * for `n`, or undefined when `n` is not a big-table Gather on axis 0.
  */
-export function quantizeGather(n: Node, inits: Map<string, TensorProto>, fresh: (b: string) => string, g: Graph): Node[] | undefined {
+export function quantizeGather(n: Node, inits: Map<string, TensorProto>, fresh: (b: string) => string, g: Graph, store: TensorStore): Node[] | undefined {
   const axis = (n.attribute ?? []).find((a) => a.name === 'axis');
   const table = bigWeight(inits, n.input?.[0]);
   if (n.opType !== 'Gather' || !table || (axis && Number(String(axis.i)) !== 0)) return undefined;
   const [V, D] = dimsOf(table);
-  const { q, scale } = quantizeInt8PerColumn(floatData(table), V, D);
+  const { q, scale } = quantizeInt8PerColumn(store.floats(table), V, D);
   const qName = fresh(`${table.name}_int8`);
   const sName = fresh(`${table.name}_scale`);
-  g.initializer!.push(makeTensor(qName, [V, D], DT.int8, q), makeTensor(sName, [D], DT.float, scale));
+  g.initializer!.push(store.tensor(qName, [V, D], DT.int8, q), store.tensor(sName, [D], DT.float, scale));
   const rows = fresh(`${n.output![0]}_int8`);
   return [
     { ...n, input: [qName, n.input![1]], output: [rows] },
@@ -70,16 +71,16 @@ export function quantizeInt8PerRow(w: Float32Array, R: number): { q: Int8Array; 
  * tables): initializer X becomes X_int8 + per-row (axis 0) scales, and a DequantizeLinear at the top
  * of the graph writes X again, so no reader changes. Saves bytes, not time.
  */
-export function quantizeRemaining(g: Graph, fresh: (b: string) => string, min = MIN_QUANT_ELEMENTS): void {
+export function quantizeRemaining(g: Graph, fresh: (b: string) => string, store: TensorStore, min = MIN_QUANT_ELEMENTS): void {
   const heads: Node[] = [];
   g.initializer = (g.initializer ?? []).flatMap((t) => {
     const dims = dimsOf(t);
     if (t.dataType !== DT.float || dims.length < 2 || numel(t) < min) return [t];
-    const { q, scale } = quantizeInt8PerRow(floatData(t), dims[0]);
+    const { q, scale } = quantizeInt8PerRow(store.floats(t), dims[0]);
     const qName = fresh(`${t.name}_int8`);
     const sName = fresh(`${t.name}_scale`);
     heads.push({ name: fresh(`${t.name}_dq`), opType: 'DequantizeLinear', input: [qName, sName], output: [t.name!], attribute: [{ name: 'axis', type: 2, i: 0 }] });
-    return [makeTensor(qName, dims, DT.int8, q), makeTensor(sName, [dims[0]], DT.float, scale)];
+    return [store.tensor(qName, dims, DT.int8, q), store.tensor(sName, [dims[0]], DT.float, scale)];
   });
   g.node = [...heads, ...(g.node ?? [])];
 }

@@ -1,13 +1,13 @@
 // Transformer pieces as plain opset-17 ONNX ops (no com.microsoft contrib ops), so any ONNX
 // runtime, and every onnxruntime-web execution provider, can load the tiny models.
 import { attrF, attrI, attrInts, type GraphBuilder } from '../graph-builder.ts';
-import type { AttentionW, LayerNormW, Linear } from './vp-weights.ts';
+import type { AttentionW, LayerNormW, Linear, Weight } from './vp-weights.ts';
 
-export function linear(b: GraphBuilder, name: string, w: Linear, x: string): string {
+export function linear(b: GraphBuilder, name: string, w: Linear<Weight>, x: string): string {
   return b.op('Add', [b.op('MatMul', [x, b.weight(`${name}.weight`, w.w)]), b.weight(`${name}.bias`, w.b)]);
 }
 
-export function layerNorm(b: GraphBuilder, name: string, w: LayerNormW, x: string, eps: number): string {
+export function layerNorm(b: GraphBuilder, name: string, w: LayerNormW<Weight>, x: string, eps: number): string {
   const gamma = b.weight(`${name}.gamma`, w.gamma);
   const beta = b.weight(`${name}.beta`, w.beta);
   return b.op('LayerNormalization', [x, gamma, beta], { axis: attrI(-1), epsilon: attrF(eps) });
@@ -19,7 +19,7 @@ export function gelu(b: GraphBuilder, x: string): string {
   return b.op('Mul', [b.op('Mul', [x, b.op('Add', [erf, b.scalarF(1)])]), b.scalarF(0.5)]);
 }
 
-export function mlp(b: GraphBuilder, name: string, fc1: Linear, fc2: Linear, x: string): string {
+export function mlp(b: GraphBuilder, name: string, fc1: Linear<Weight>, fc2: Linear<Weight>, x: string): string {
   return linear(b, `${name}.fc2`, fc2, gelu(b, linear(b, `${name}.fc1`, fc1, x)));
 }
 
@@ -30,7 +30,7 @@ export function mlp(b: GraphBuilder, name: string, fc1: Linear, fc2: Linear, x: 
 export function attention(
   b: GraphBuilder,
   name: string,
-  w: AttentionW,
+  w: AttentionW<Weight>,
   xq: string,
   xkv: string,
   heads: number,

@@ -2,13 +2,13 @@
 // encoder", which ImageReward reads its [CLS] feature from). Post-LayerNorm, as in BERT.
 import { attrI, DT, type GraphBuilder } from '../graph-builder.ts';
 import { attention, layerNorm, mlp } from './graph-ops.ts';
-import { TEXT_LN_EPS, type TextW } from './vp-weights.ts';
+import { TEXT_LN_EPS, type TextW, type Weight } from './vp-weights.ts';
 
 /**
  * `mask` is the int64 attention_mask [B,35], or undefined for the bad-contract graph (then every
  * slot is attended). Returns the [CLS] feature [B,textWidth].
  */
-export function textEncoder(b: GraphBuilder, heads: number, w: TextW, ids: string, mask: string | undefined, image: string): string {
+export function textEncoder(b: GraphBuilder, heads: number, w: TextW<Weight>, ids: string, mask: string | undefined, image: string): string {
   const rows = b.op('Gather', [b.weight('text.word_emb', w.wordEmb), ids], { axis: attrI(0) });
   const words = w.wordUp ? b.op('MatMul', [rows, b.weight('text.word_up', w.wordUp)]) : rows;
   let x = b.op('Add', [words, b.weight('text.pos', w.pos)]);

@@ -3,11 +3,11 @@
 import { attrI, attrInts, type GraphBuilder } from '../graph-builder.ts';
 import { VP_IMAGE_SIZE } from '../../families/vp-score-manifest.ts';
 import { attention, layerNorm, mlp } from './graph-ops.ts';
-import { PATCH, VISION_LN_EPS, type VisionW } from './vp-weights.ts';
+import { PATCH, VISION_LN_EPS, type VisionW, type Weight } from './vp-weights.ts';
 
 const GRID = VP_IMAGE_SIZE / PATCH; // 14
 
-export function visionEncoder(b: GraphBuilder, heads: number, w: VisionW, pixels: string): string {
+export function visionEncoder(b: GraphBuilder, heads: number, w: VisionW<Weight>, pixels: string): string {
   const dv = w.patchB.shape[0];
   const conv = b.op('Conv', [pixels, b.weight('vision.patch.weight', w.patchW), b.weight('vision.patch.bias', w.patchB)], {
     kernel_shape: attrInts([PATCH, PATCH]),
@@ -19,7 +19,7 @@ export function visionEncoder(b: GraphBuilder, heads: number, w: VisionW, pixels
   // The [CLS] row has no batch dim of its own; broadcast it to [B,1,dv] from the input's batch size.
   const batch = b.op('Shape', [pixels], { start: attrI(0), end: attrI(1) });
   const clsShape = b.op('Concat', [batch, b.constI64('vision.cls_tail', [2], [1, dv])], { axis: attrI(0) });
-  const cls = b.op('Expand', [b.weight('vision.cls', { shape: [1, 1, dv], data: w.cls.data }), clsShape]);
+  const cls = b.op('Expand', [b.weight('vision.cls', { ...w.cls, shape: [1, 1, dv] }), clsShape]);
   let x = b.op('Concat', [cls, patches], { axis: attrI(1) });
   x = b.op('Add', [x, b.weight('vision.pos', w.pos)]); // [197,dv] broadcasts over B
 

@@ -1,11 +1,11 @@
 // The whole VP-Score graph with the real contract: pixel_values f32 [batch,3,224,224],
 // input_ids i64 [batch,35], attention_mask i64 [batch,35] → reward f32 [batch,1].
-import { DT, GraphBuilder } from '../graph-builder.ts';
+import { DT, GraphBuilder, type BuiltModel } from '../graph-builder.ts';
 import { VP_IMAGE_SIZE, VP_MAX_LENGTH } from '../../families/vp-score-manifest.ts';
 import { linear } from './graph-ops.ts';
 import { textEncoder } from './text-encoder.ts';
 import { visionEncoder } from './vision-encoder.ts';
-import type { VpWeights } from './vp-weights.ts';
+import type { VpWeights, Weight } from './vp-weights.ts';
 
 /** What the graph needs besides its weights: a name, the head counts (shapes cannot tell them), a doc string. */
 export interface VpGraphSpec {
@@ -17,7 +17,18 @@ export interface VpGraphSpec {
 /** 'bad' breaks the contract on purpose (int32 input_ids, no attention_mask) for ContractError tests. */
 export type ContractVariant = 'real' | 'bad';
 
-export function buildVpGraph(cfg: VpGraphSpec, w: VpWeights, doc: string, variant: ContractVariant = 'real'): Uint8Array {
+export function buildVpGraph(cfg: VpGraphSpec, w: VpWeights<Weight>, doc: string, variant: ContractVariant = 'real'): Uint8Array {
+  return vpGraph(cfg, w, variant).encode(graphName(cfg, variant), doc);
+}
+
+/** The same graph as protobuf objects, its lazy weights unread (the streamed import writes them one by one). */
+export function buildVpModel(cfg: VpGraphSpec, w: VpWeights<Weight>, doc: string): BuiltModel {
+  return vpGraph(cfg, w, 'real').build(graphName(cfg, 'real'), doc);
+}
+
+const graphName = (cfg: VpGraphSpec, variant: ContractVariant) => `${cfg.id}${variant === 'bad' ? '-bad-contract' : ''}`;
+
+function vpGraph(cfg: VpGraphSpec, w: VpWeights<Weight>, variant: ContractVariant): GraphBuilder {
   const b = new GraphBuilder();
   const pixels = b.input('pixel_values', DT.float, ['batch', 3, VP_IMAGE_SIZE, VP_IMAGE_SIZE]);
   const ids = b.input('input_ids', variant === 'real' ? DT.int64 : DT.int32, ['batch', VP_MAX_LENGTH]);
@@ -32,5 +43,5 @@ export function buildVpGraph(cfg: VpGraphSpec, w: VpWeights, doc: string, varian
   });
   b.op('Identity', [x], {}, 'reward');
   b.output('reward', DT.float, ['batch', 1]);
-  return b.encode(`${cfg.id}${variant === 'bad' ? '-bad-contract' : ''}`, doc);
+  return b;
 }
