@@ -22,6 +22,7 @@ export default defineConfig({
           environment: 'node',
           testTimeout: 240_000,
           hookTimeout: 120_000,
+          globalSetup: ['tests/fixtures/checkpoint-fixture.ts'],
           fileParallelism: false,
         },
       },

@@ -5,6 +5,8 @@
 import type { BackendChoice, BackendPreference } from './runtime/backend-choice.ts';
 import type { GpuLike } from './runtime/webgpu-probe.ts';
 import type { DtypeVariant } from './families/diffusion-manifest.ts';
+import type { ImportProgress } from './checkpoint/import-folder.ts';
+import type { ImportedFamily, ImportRequest } from './families/family-import.ts';
 import type { FamilyStatus } from './families/family-store.ts';
 import type { ModelSource } from './families/model-source.ts';
 import type { VpDtype } from './families/vp-score-manifest.ts';
@@ -14,6 +16,7 @@ import type { ImageInput, PromptInfo, ScoredImage, ScoreEvent, ScoreReport } fro
 import type { DownloadProgress, StorageInfo } from './store/model-store.ts';
 
 export type { ModelSource, FamilyStatus, DownloadProgress, StorageInfo, GenerateRequest, GenerateEvent, Candidate };
+export type { ImportRequest, ImportedFamily, ImportProgress };
 export type { PromptTokens, PromptInfo, ScoreEvent, ScoreReport, ScoredImage, ImageInput, DtypeVariant, VpDtype };
 
 export interface InitOptions {
@@ -77,6 +80,12 @@ export interface EngineApi {
   /** Download what is missing (resuming partial files); cancelDownload() stops it and keeps the bytes. */
   downloadFamily(manifestUrl: string, opts?: { variant?: string }, onProgress?: (p: DownloadProgress) => void): Promise<FamilyStatus>;
   cancelDownload(): Promise<void>;
+  /**
+   * An ImageReward-format checkpoint → a VP-Score family in the store (this device's dtype, and q8
+   * for WASM), streamed: never the whole model in memory. cancelImport() stops it and removes what it wrote.
+   */
+  importCheckpoint(req: ImportRequest, onProgress?: (p: ImportProgress) => void): Promise<ImportedFamily>;
+  cancelImport(): Promise<void>;
   deleteFamily(manifestUrl: string): Promise<void>;
   storageInfo(): Promise<StorageInfo>;
 

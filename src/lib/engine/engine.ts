@@ -7,7 +7,10 @@ import type {
 } from './engine-api.ts';
 import { BackendError, CancelledError, DeviceLostError } from './errors.ts';
 import type { DtypeVariant } from './families/diffusion-manifest.ts';
-import { FamilyStore, type Device, type FamilyStatus } from './families/family-store.ts';
+import type { ImportProgress } from './checkpoint/import-folder.ts';
+import type { ImportedFamily, ImportRequest } from './families/family-import.ts';
+import { FamilyLibrary, type LibraryDeps } from './families/family-library.ts';
+import type { Device, FamilyStatus } from './families/family-store.ts';
 import { openGenerator, openScorer } from './families/model-loader.ts';
 import { openSource, type ModelSource, type OpenedSource } from './families/model-source.ts';
 import type { VpDtype } from './families/vp-score-manifest.ts';
@@ -21,8 +24,7 @@ import { configureRuntime } from './runtime/ort-session.ts';
 import { probeWebGpu } from './runtime/webgpu-probe.ts';
 import { rankScores } from './score/rank.ts';
 import type { PromptInfo, ScoredImage, ScoreEvent, ScoreReport, VpScorer } from './score/vp-scorer.ts';
-import { openBrowserStore } from './store/browser-store.ts';
-import type { DownloadProgress, ModelStore, StorageInfo } from './store/model-store.ts';
+import type { DownloadProgress, StorageInfo } from './store/model-store.ts';
 
 export type * from './engine-api.ts';
 
@@ -34,13 +36,11 @@ export class Engine implements EngineApi {
   #deviceLost: string | null = null;
   #watching = false;
   #abort: AbortController | null = null;
-  #families: FamilyStore | null | undefined;
-  /** Downloads have their own cancel: a download may run while the user generates. */
-  #download: AbortController | null = null;
+  readonly #library: FamilyLibrary;
 
-  /** `store`: the model store to use (tests); by default OPFS + IndexedDB when the browser has them. */
-  constructor(opts: { store?: ModelStore | null } = {}) {
-    this.#families = opts.store === undefined ? undefined : opts.store && new FamilyStore(opts.store);
+  /** `store`, `scratch`: the model store and import scratch space (tests); by default the browser's. */
+  constructor(opts: LibraryDeps = {}) {
+    this.#library = new FamilyLibrary(() => this.#device(), opts);
   }
 
   async init(opts: InitOptions = {}): Promise<EngineInfo> {
@@ -81,47 +81,37 @@ export class Engine implements EngineApi {
   }
 
   #open(source: ModelSource, variant?: VpDtype | DtypeVariant): Promise<OpenedSource> {
-    return openSource(source, () => this.#familyStore(), this.#device(), variant);
+    return openSource(source, () => this.#library.families, this.#device(), variant);
   }
 
-  // ---- the model store: families downloaded once and kept for offline use ----
+  // ---- the model library: families downloaded or imported once and kept for offline use ----
 
   inspectFamily(manifestUrl: string, opts: { variant?: string } = {}): Promise<FamilyStatus> {
-    return this.#familyStore().status(manifestUrl, this.#device(), opts.variant);
+    return this.#library.inspect(manifestUrl, opts.variant);
   }
 
-  async downloadFamily(manifestUrl: string, opts: { variant?: string } = {}, onProgress?: (p: DownloadProgress) => void): Promise<FamilyStatus> {
-    this.#download?.abort();
-    const abort = new AbortController();
-    this.#download = abort;
-    try {
-      return await this.#familyStore().download(manifestUrl, this.#device(), opts.variant, { signal: abort.signal, onProgress });
-    } finally {
-      if (this.#download === abort) this.#download = null;
-    }
+  downloadFamily(manifestUrl: string, opts: { variant?: string } = {}, onProgress?: (p: DownloadProgress) => void): Promise<FamilyStatus> {
+    return this.#library.download(manifestUrl, opts.variant, onProgress);
   }
 
   async cancelDownload(): Promise<void> {
-    this.#download?.abort();
+    this.#library.cancelDownload();
+  }
+
+  importCheckpoint(req: ImportRequest, onProgress?: (p: ImportProgress) => void): Promise<ImportedFamily> {
+    return this.#library.import(req, onProgress);
+  }
+
+  async cancelImport(): Promise<void> {
+    this.#library.cancelImport();
   }
 
   deleteFamily(manifestUrl: string): Promise<void> {
-    return this.#familyStore().delete(manifestUrl);
+    return this.#library.delete(manifestUrl);
   }
 
   storageInfo(): Promise<StorageInfo> {
-    return this.#familyStore().store.info();
-  }
-
-  #familyStore(): FamilyStore {
-    if (this.#families === undefined) {
-      const store = openBrowserStore();
-      this.#families = store && new FamilyStore(store);
-    }
-    if (!this.#families) {
-      throw new BackendError('This browser cannot keep downloaded models (no Origin Private File System): load a local folder instead');
-    }
-    return this.#families;
+    return this.#library.storageInfo();
   }
 
   #device(): Device {

@@ -86,7 +86,7 @@ export class CancelledError extends PrefLensError {
   }
 }
 
-/** A request outside what the pipeline takes (N, steps or seed out of range). */
+/** A request outside what the engine takes (N, steps or seed out of range; an import without a name or with std ≤ 0). */
 export class RequestError extends messageError('RequestError',
   'Change the settings and try again.') {}
 

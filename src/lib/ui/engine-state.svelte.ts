@@ -2,6 +2,7 @@
 // it and call its methods; only the worker client touches the engine.
 import { EngineClient, type DtypeVariant, type EngineInfo, type LoadedGenerator, type LoadedModel, type ModelSource } from '../worker/client.ts';
 import type { BackendPreference } from '../engine/runtime/backend-choice.ts';
+import { IMPORT_ORIGIN, isImportedFamily } from '../engine/families/imported-url.ts';
 
 export const BUILTIN_MODEL_URL = () => new URL('models/vp-tiny/', document.baseURI).href;
 export const BUILTIN_DIFFUSION_URL = () => new URL('models/sd-tiny/', document.baseURI).href;
@@ -90,7 +91,8 @@ export class EngineState {
     const client = this.client;
     if (!client) return false;
     const source: ModelSource = keep ? { kind: 'store', manifestUrl } : { kind: 'remote', manifestUrl };
-    const label = keep ? `downloaded ${manifestUrl}` : `${manifestUrl} (not kept on this device)`;
+    const label = !keep ? `${manifestUrl} (not kept on this device)`
+      : isImportedFamily(manifestUrl) ? `imported ${manifestUrl.slice(IMPORT_ORIGIN.length).split('/')[0]} (this device)` : `downloaded ${manifestUrl}`;
     const remember = (ok: boolean) => (keep && ok ? manifestUrl : undefined);
     try {
       if (kind === 'vp-score') {

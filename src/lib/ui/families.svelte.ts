@@ -1,8 +1,9 @@
 // The Models view's state: which families are listed (the real SD-Turbo manifest the app ships,
 // ones the user added by URL, and ?family= links), what the worker says about each (variant for
 // this device, files on disk), the running download's progress, and storage use.
-import type { DownloadProgress, FamilyStatus, StorageInfo } from '../worker/client.ts';
+import type { DownloadProgress, FamilyStatus, ImportProgress, ImportRequest, StorageInfo } from '../worker/client.ts';
 import type { EngineState } from './engine-state.svelte.ts';
+import { isImportedFamily } from '../engine/families/imported-url.ts';
 
 const ADDED_KEY = 'preflens.added-families';
 
@@ -25,6 +26,11 @@ export class FamiliesState {
   downloading = $state<string | null>(null);
   progress = $state<DownloadProgress | null>(null);
   storage = $state<StorageInfo | null>(null);
+  /** The checkpoint import in progress (one at a time), its progress, and how the last one ended. */
+  importing = $state<string | null>(null);
+  importProgress = $state<ImportProgress | null>(null);
+  importError = $state<Error | null>(null);
+  imported = $state<string | null>(null);
 
   constructor(private engine: EngineState, linked: string[] = []) {
     this.urls = [...new Set([...SHIPPED_FAMILIES(), ...this.added, ...linked.map((u) => new URL(u, document.baseURI).href)])];
@@ -107,8 +113,40 @@ export class FamiliesState {
     } catch (e) {
       this.errors[url] = e as Error;
     }
-    await this.refresh(url);
+    if (isImportedFamily(url) && !this.errors[url]) this.remove(url);
+    else await this.refresh(url);
     await this.refreshStorage();
+  }
+
+  /**
+   * Import a checkpoint into the store (the worker converts it, streamed); the new family joins the
+   * list like an added one. Cancel or failure leaves nothing stored (the engine removes it).
+   */
+  async importCheckpoint(req: ImportRequest): Promise<void> {
+    const client = this.engine.client;
+    if (!client || this.importing) return;
+    this.importing = req.checkpointName;
+    this.importProgress = null;
+    this.importError = null;
+    this.imported = null;
+    try {
+      const { url } = await client.importCheckpoint(req, (p) => (this.importProgress = p));
+      this.imported = url;
+      if (!this.urls.includes(url)) this.urls = [url, ...this.urls];
+      this.added = [...this.added.filter((u) => u !== url), url];
+      localStorage.setItem(ADDED_KEY, JSON.stringify(this.added));
+      await this.refresh(url);
+    } catch (e) {
+      if ((e as Error).name !== 'CancelledError') this.importError = e as Error;
+    } finally {
+      this.importing = null;
+      this.importProgress = null;
+      await this.refreshStorage();
+    }
+  }
+
+  cancelImport(): Promise<void> | undefined {
+    return this.engine.client?.cancelImport();
   }
 
   /** `keep: false`: read it from its host into memory for this visit only (storage is full). */

@@ -8,7 +8,7 @@
 import * as Comlink from 'comlink';
 import type {
   Candidate, DownloadProgress, DtypeVariant, EngineApi, EngineInfo, FamilyStatus, GenerateEvent, GenerateReport,
-  GenerateRequest, InitOptions, LoadedGenerator, LoadedModel, ModelSource, PromptInfo, PromptTokens, ScoredImage,
+  GenerateRequest, ImportedFamily, ImportProgress, ImportRequest, InitOptions, LoadedGenerator, LoadedModel, ModelSource, PromptInfo, PromptTokens, ScoredImage,
   ScoreEvent, ScoreReport, ScoreRequest, StorageInfo,
 } from '../engine/engine-api.ts';
 import { BackendError, DeviceLostError } from '../engine/errors.ts';
@@ -75,6 +75,14 @@ export class EngineClient implements EngineApi {
 
   cancelDownload(): Promise<void> {
     return this.#remote.cancelDownload();
+  }
+
+  importCheckpoint(req: ImportRequest, onProgress?: (p: ImportProgress) => void): Promise<ImportedFamily> {
+    return this.#remote.importCheckpoint(req, onProgress && Comlink.proxy(onProgress));
+  }
+
+  cancelImport(): Promise<void> {
+    return this.#remote.cancelImport();
   }
 
   deleteFamily(manifestUrl: string): Promise<void> {

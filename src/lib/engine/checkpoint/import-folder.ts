@@ -7,7 +7,7 @@
 // the 1.8 GB ImageReward checkpoint. The same code writes `preflens import`'s folders in Node.
 import { MANIFEST_FILE, manifestText, validateVpManifest, VP_IMAGE_SIZE, VP_MAX_LENGTH, type VpDtype, type VpScoreManifest } from '../families/vp-score-manifest.ts';
 import type { FileEntry } from '../families/file-entry.ts';
-import { CancelledError, CheckpointError } from '../errors.ts';
+import { CancelledError, CheckpointError, RequestError } from '../errors.ts';
 import { convertPass } from '../convert/convert-model.ts';
 import { streamedModel, type StreamedFile } from '../convert/model-writer.ts';
 import type { Scratch } from '../convert/scratch.ts';
@@ -16,12 +16,10 @@ import { buildVpModel, type VpGraphSpec } from '../convert/vp-score-graph/vp-sco
 import { blipTokenizerJson, readBertVocab } from '../text/blip-tokenizer-json.ts';
 import type { ByteSource } from './byte-source.ts';
 import { imageRewardWeights } from './checkpoint-weights.ts';
+import { IMAGEREWARD_MEAN, IMAGEREWARD_STD } from './image-reward-norm.ts';
 import { DEFAULT_HEADS, loadImageReward } from './image-reward-layout.ts';
 import { openCheckpoint } from './open-checkpoint.ts';
 
-/** ImageReward's score normalisation (ImageReward.__init__: self.mean, self.std); a VP-Score checkpoint brings its own. */
-export const IMAGEREWARD_MEAN = 0.16717362830052426;
-export const IMAGEREWARD_STD = 1.0333394966054072;
 
 /** Where an import writes: whole files (hashed as they are written) and scratch space for one variant. */
 export interface ImportSink {
@@ -66,6 +64,10 @@ export const modelFileOf = (dtype: VpDtype) => (dtype === 'fp32' ? 'model.onnx' 
 
 export async function importCheckpoint(checkpoint: ByteSource, vocabFile: { text: string; name: string }, sink: ImportSink, o: ImportOptions = {}): Promise<ImportedFolder> {
   const dtypes = o.dtypes?.length ? [...new Set(o.dtypes)] : (['fp32'] as VpDtype[]);
+  // Checked before any conversion (the manifest would refuse them only at the end).
+  if (o.mean !== undefined && !Number.isFinite(o.mean)) throw new RequestError(`mean must be a number, got ${o.mean}`);
+  if (o.std !== undefined && !(Number.isFinite(o.std) && o.std > 0)) throw new RequestError(`std must be a positive number, got ${o.std}`);
+  if (o.name !== undefined && !o.name.trim()) throw new RequestError('the model needs a name');
   const vocab = readBertVocab(vocabFile.text, vocabFile.name);
   const heads = o.heads ?? DEFAULT_HEADS;
   const layout = loadImageReward(await openCheckpoint(checkpoint), heads);

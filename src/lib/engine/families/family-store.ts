@@ -2,7 +2,8 @@
 // family opens offline), plan the variant for this device, report what is on disk, download,
 // delete, and read the files back for the engine.
 import type { EpName } from '../runtime/backend-choice.ts';
-import { DownloadError, ManifestError } from '../errors.ts';
+import { DownloadError, ManifestError, ModelFileError } from '../errors.ts';
+import { isImportedFamily } from './imported-url.ts';
 import { parseFamily, planFamily, type FamilyManifest, type FamilyPlan } from './family-plan.ts';
 import type { ReadFile } from './read-file.ts';
 import type { DownloadProgress, FileState, FileStatus, ModelStore } from '../store/model-store.ts';
@@ -27,6 +28,7 @@ export class FamilyStore {
   async manifest(url: string): Promise<{ manifest: FamilyManifest; bytes: Uint8Array; stored: boolean }> {
     const stored = await this.store.readDocument(url).catch(() => null);
     if (stored) return { manifest: parseFamily(text.decode(stored), url), bytes: stored, stored: true };
+    if (isImportedFamily(url)) throw new ModelFileError(`${url} was imported in this browser and is no longer stored here: import the checkpoint again`);
     let res: Response;
     try {
       res = await this.fetchImpl(url, { cache: 'no-cache' });

@@ -9,6 +9,8 @@ export interface FileStorage {
   openWriter(key: string, offset: number): Promise<FileWriter>;
   /** The whole file in one buffer (the caller hands it to onnxruntime). */
   read(key: string): Promise<Uint8Array>;
+  /** The file as a Blob, read by range (OPFS: its File; memory: a Blob over the bytes). */
+  blob(key: string): Promise<Blob>;
   /** The file in chunks, for hashing without a second full copy. */
   chunks(key: string, chunkBytes?: number): AsyncIterable<Uint8Array>;
   delete(key: string): Promise<void>;

@@ -38,6 +38,10 @@ export class MemoryStorage implements FileStorage {
     return f.slice();
   }
 
+  async blob(key: string): Promise<Blob> {
+    return new Blob([await this.read(key) as Uint8Array<ArrayBuffer>]);
+  }
+
   async *chunks(key: string, chunkBytes = CHUNK_BYTES): AsyncIterable<Uint8Array> {
     const f = this.files.get(key) ?? new Uint8Array();
     for (let at = 0; at < f.byteLength; at += chunkBytes) yield f.subarray(at, at + chunkBytes);

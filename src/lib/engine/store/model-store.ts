@@ -100,6 +100,40 @@ export class ModelStore {
     }
   }
 
+  /**
+   * A file made on this device (an imported model's variant) written in pieces and hashed as it is
+   * written; it is then cached like a downloaded one. Storage full removes it and says so.
+   */
+  async writeFile(f: StoreFile, chunks: Iterable<Uint8Array> | AsyncIterable<Uint8Array>): Promise<string> {
+    await this.#checkQuota(f.bytes);
+    const rec = await this.#record(f);
+    const w = await this.deps.storage.openWriter(rec.key, 0);
+    let sha: string;
+    try {
+      sha = await sha256OfChunks((async function* () {
+        for await (const c of chunks) {
+          await w.write(c);
+          yield c;
+        }
+      })());
+    } catch (e) {
+      await w.close().catch(() => undefined);
+      await this.#evict(rec);
+      if (isQuotaError(e)) throw new StorageQuotaError(`Storage is full: ${f.name} (${mb(f.bytes)}) could not be written and was removed; other cached models are untouched. Free space (delete a model) and try again.`);
+      throw e;
+    }
+    await w.close();
+    await this.deps.records.set({ ...rec, complete: true, sha256: sha, shaSource: 'manifest', savedAt: Date.now() });
+    return sha;
+  }
+
+  /** A cached file as a Blob (read by range: a downloaded checkpoint is never read whole). */
+  async blob(f: StoreFile): Promise<Blob> {
+    const rec = await this.deps.records.get(f.url);
+    if (!rec?.complete) throw new ModelFileError(`${f.name} is not downloaded yet`);
+    return this.deps.storage.blob(rec.key);
+  }
+
   /** A cached file's bytes, verified; a copy that fails is removed and named. */
   async read(f: StoreFile): Promise<Uint8Array> {
     const rec = await this.deps.records.get(f.url);

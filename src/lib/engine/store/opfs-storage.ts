@@ -5,7 +5,7 @@
 // which is where the engine runs.
 import { CHUNK_BYTES, type FileStorage, type FileWriter } from './file-storage.ts';
 
-interface SyncHandle {
+export interface SyncHandle {
   write(buffer: Uint8Array, opts: { at: number }): number;
   read(buffer: Uint8Array, opts: { at: number }): number;
   truncate(size: number): void;
@@ -13,7 +13,7 @@ interface SyncHandle {
   flush(): void;
   close(): void;
 }
-type FileHandle = FileSystemFileHandle & { createSyncAccessHandle(): Promise<SyncHandle> };
+export type FileHandle = FileSystemFileHandle & { createSyncAccessHandle(): Promise<SyncHandle> };
 
 export function hasOpfs(): boolean {
   return typeof navigator !== 'undefined' && typeof navigator.storage?.getDirectory === 'function';
@@ -83,6 +83,12 @@ export class OpfsStorage implements FileStorage {
     } finally {
       handle.close();
     }
+  }
+
+  async blob(key: string): Promise<Blob> {
+    const f = await this.#file(key);
+    if (!f) throw new Error(`no stored file ${key}`);
+    return f.getFile();
   }
 
   async *chunks(key: string, chunkBytes = CHUNK_BYTES): AsyncIterable<Uint8Array> {

@@ -1,0 +1,95 @@
+// The engine's model library: families kept in the model store (downloaded once for offline use,
+// or imported from a checkpoint on this device), what each needs on this device, downloads and
+// imports with their own cancels (either may run while the user generates), deletion, storage use.
+import { BackendError } from '../errors.ts';
+import type { ImportProgress } from '../checkpoint/import-folder.ts';
+import { memoryScratch, type Scratch } from '../convert/scratch.ts';
+import { openBrowserStore } from '../store/browser-store.ts';
+import type { DownloadProgress, ModelStore, StorageInfo } from '../store/model-store.ts';
+import { hasOpfs } from '../store/opfs-storage.ts';
+import { opfsScratch } from '../store/opfs-scratch.ts';
+import { importDtypes, importFamily, type ImportedFamily, type ImportRequest } from './family-import.ts';
+import { FamilyStore, type Device, type FamilyStatus } from './family-store.ts';
+
+export interface LibraryDeps {
+  /** The model store to use (tests); by default OPFS + IndexedDB when the browser has them. */
+  store?: ModelStore | null;
+  /** Scratch space for imports; by default OPFS in the browser, memory elsewhere. */
+  scratch?: () => Promise<Scratch>;
+}
+
+export class FamilyLibrary {
+  #families: FamilyStore | null | undefined;
+  #download: AbortController | null = null;
+  #import: AbortController | null = null;
+  readonly #scratch: () => Promise<Scratch>;
+
+  constructor(private device: () => Device, deps: LibraryDeps = {}) {
+    this.#families = deps.store === undefined ? undefined : deps.store && new FamilyStore(deps.store);
+    this.#scratch = deps.scratch ?? (hasOpfs() ? opfsScratch : async () => memoryScratch());
+  }
+
+  /** The family store; throws where the browser cannot keep models. */
+  get families(): FamilyStore {
+    if (this.#families === undefined) {
+      const store = openBrowserStore();
+      this.#families = store && new FamilyStore(store);
+    }
+    if (!this.#families) {
+      throw new BackendError('This browser cannot keep downloaded models (no Origin Private File System): load a local folder instead');
+    }
+    return this.#families;
+  }
+
+  inspect(manifestUrl: string, variant?: string): Promise<FamilyStatus> {
+    return this.families.status(manifestUrl, this.device(), variant);
+  }
+
+  async download(manifestUrl: string, variant?: string, onProgress?: (p: DownloadProgress) => void): Promise<FamilyStatus> {
+    const abort = this.#restart('download');
+    try {
+      return await this.families.download(manifestUrl, this.device(), variant, { signal: abort.signal, onProgress });
+    } finally {
+      if (this.#download === abort) this.#download = null;
+    }
+  }
+
+  cancelDownload(): void {
+    this.#download?.abort();
+  }
+
+  /** A checkpoint → a family in the store, with this device's dtype first and q8 for WASM. */
+  async import(req: ImportRequest, onProgress?: (p: ImportProgress) => void): Promise<ImportedFamily> {
+    const abort = this.#restart('import');
+    const { ep, shaderF16 } = this.device();
+    try {
+      return await importFamily(this.families.store, req, { dtypes: importDtypes(ep, shaderF16), scratch: this.#scratch, signal: abort.signal, onProgress });
+    } finally {
+      if (this.#import === abort) this.#import = null;
+    }
+  }
+
+  cancelImport(): void {
+    this.#import?.abort();
+  }
+
+  delete(manifestUrl: string): Promise<void> {
+    return this.families.delete(manifestUrl);
+  }
+
+  storageInfo(): Promise<StorageInfo> {
+    return this.families.store.info();
+  }
+
+  #restart(kind: 'download' | 'import'): AbortController {
+    const abort = new AbortController();
+    if (kind === 'download') {
+      this.#download?.abort();
+      this.#download = abort;
+    } else {
+      this.#import?.abort();
+      this.#import = abort;
+    }
+    return abort;
+  }
+}

@@ -1,0 +1,126 @@
+// "Import a checkpoint…" in Debian chromium on WASM and WebGPU (SwiftShader): a reduced random
+// ImageReward-format checkpoint (tests/fixtures/checkpoint-fixture.ts) picked from disk becomes a
+// family in the browser's store with no request, is used, and scores the six test images with no
+// request, like `preflens import` + `preflens score` of the same file in Node (1e-4); a new visit
+// opens it from the store and scores again with no request. A file that is no checkpoint is named and leaves nothing stored.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { readCards, type Browser } from '../../scripts/harness/chromium.ts';
+import { main } from '../../src/cli/main.ts';
+import { sixImages, writeImages } from '../../models/test-images.ts';
+import { capture } from '../cli/capture.ts';
+import { FIXTURE_HEAD_ARGS } from '../fixtures/checkpoint-fixture.ts';
+import { useApp } from './app-fixture.ts';
+
+const fixture = inject('checkpointFixture');
+const PROMPT = 'a red cat sitting on a wooden table';
+const images = writeImages(sixImages());
+const IMPORTED = 'preflens-import://local/test-vp/preflens.json';
+let cliDir: string;
+
+/** The CLI's scores of the six images with one variant of its own import of the same checkpoint. */
+async function cliScores(variant: string): Promise<Map<string, number>> {
+  const out = capture();
+  const err = capture();
+  expect(await main(['score', '--model', cliDir, '--variant', variant, '--prompt', PROMPT, ...images], out, err), err.text).toBe(0);
+  const { results } = JSON.parse(out.text) as { results: { file: string; score: number }[] };
+  return new Map(results.map((r) => [basename(r.file), r.score]));
+}
+
+beforeAll(async () => {
+  cliDir = join(mkdtempSync(join(tmpdir(), 'preflens-e2e-import-')), 'cli');
+  const err = capture();
+  const code = await main(['import', '--checkpoint', join(fixture, 'ckpt.pt'), '--vocab', join(fixture, 'vocab.txt'), '--out', cliDir,
+    '--to', 'q8,q4,q4f16', '--id', 'test-vp', '--name', 'Test VP', ...FIXTURE_HEAD_ARGS], capture(), err);
+  expect(code, err.text).toBe(0);
+}, 120_000);
+
+async function importFixture(page: Page, checkpoint: string): Promise<void> {
+  const form = page.getByTestId('import-form');
+  await form.getByTestId('import-checkpoint').setInputFiles(checkpoint);
+  await form.getByTestId('import-vocab').setInputFiles(join(fixture, 'vocab.txt'));
+  await form.getByTestId('import-name').fill('Test VP');
+  await form.locator('summary').click();
+  await form.getByTestId('import-vision-heads').fill('2');
+  await form.getByTestId('import-text-heads').fill('2');
+  await form.getByTestId('import-start').click();
+}
+
+/**
+ * Open the app and wait until the service worker controls it and it is cross-origin isolated: on a
+ * first visit the app reloads itself once when that happens, which must not cut an import short.
+ */
+async function openSettled(page: Page, url: string): Promise<void> {
+  await page.goto(url);
+  await expect.poll(() => page.evaluate(() => crossOriginIsolated && navigator.serviceWorker.controller !== null).catch(() => false),
+    { timeout: 60_000 }).toBe(true);
+  await page.getByTestId('generator').waitFor({ state: 'attached', timeout: 60_000 });
+}
+
+/** Score the six images in Compare; nothing may be requested from the click on Score to the ranks. */
+async function scoreSix(b: Browser): Promise<Map<string, number>> {
+  const { page } = b;
+  await page.getByTestId('tab-compare').click();
+  await page.getByTestId('prompt').fill(PROMPT);
+  await page.getByTestId('image-input').setInputFiles(images);
+  b.requests.length = 0;
+  await page.getByTestId('score').click();
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="card"][data-rank]:not([data-rank=""])').length === 6, null, { timeout: 120_000 });
+  expect(b.requests.join('\n')).toBe('');
+  return new Map((await readCards(page)).map((c) => [c.name, c.score]));
+}
+
+describe.each([
+  { name: 'WASM', webgpu: false, backend: 'wasm' },
+  { name: 'WebGPU (software adapter)', webgpu: true, backend: 'webgpu' },
+])('import a checkpoint on $name', ({ webgpu, backend }) => {
+  const app = useApp(webgpu);
+
+  it('imports with no request, is used, scores like the CLI (1e-4), and after a reload opens it from the store and scores again, with no request', async () => {
+    const { page } = app.b;
+    await openSettled(page, `${app.url}?backend=${backend}&view=models`);
+    app.b.requests.length = 0;
+    await importFixture(page, join(fixture, 'ckpt.pt'));
+    await page.getByTestId('import-done').waitFor({ timeout: 120_000 });
+    expect(app.b.requests).toEqual([]);
+
+    const card = page.locator(`[data-testid="family"][data-url="${IMPORTED}"]`);
+    await card.and(page.locator('[data-state="cached"]')).waitFor({ timeout: 30_000 });
+    expect(await card.textContent()).toMatch(/imported on this device/);
+    const variant = (await card.getByTestId('family-plan').locator('strong').textContent())!;
+    expect(variant).toEqual(backend === 'wasm' ? 'q8' : expect.stringMatching(/^q4(f16)?$/));
+    await card.getByTestId('family-use').click();
+    await page.getByTestId('model').getByText('from imported test-vp (this device)').waitFor({ timeout: 60_000 });
+
+    const want = await cliScores(variant);
+    const got = await scoreSix(app.b);
+    const worst = Math.max(...[...want].map(([file, s]) => Math.abs(s - got.get(file)!)));
+    console.log(`${backend}: imported ${variant} in Chromium vs the CLI's ${variant}: max |Δscore| ${worst.toExponential(2)}`);
+    expect([...got.keys()].sort()).toEqual([...want.keys()].sort());
+    expect(worst).toBeLessThanOrEqual(1e-4);
+
+    // A new visit opens the imported model from the store by itself; scoring requests nothing.
+    await openSettled(page, `${app.url}?backend=${backend}`);
+    await page.getByTestId('model').getByText('from imported test-vp (this device)').waitFor({ timeout: 60_000 });
+    const again = await scoreSix(app.b);
+    expect([...again]).toEqual([...got]);
+  });
+
+  it('a file that is no checkpoint is named and nothing is stored', async () => {
+    const { page } = app.b;
+    await openSettled(page, `${app.url}?backend=${backend}&view=models`);
+    const families = await page.getByTestId('family').count();
+    const stored = await page.getByTestId('storage').textContent();
+    await importFixture(page, join(fixture, 'vocab.txt'));
+    const banner = page.getByTestId('import-form').getByTestId('error');
+    await banner.waitFor({ timeout: 60_000 });
+    expect(await banner.getAttribute('data-error-name')).toBe('CheckpointError');
+    expect(await banner.textContent()).toMatch(/vocab\.txt is neither a PyTorch checkpoint .* nor a \.safetensors file/);
+    expect(await page.getByTestId('family').count()).toBe(families);
+    await expect.poll(() => page.getByTestId('storage').textContent()).toBe(stored);
+  });
+});
+
