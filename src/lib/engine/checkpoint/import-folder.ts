@@ -86,13 +86,16 @@ export async function importCheckpoint(checkpoint: ByteSource, vocabFile: { text
     const { model, lazy } = buildVpModel(spec, weights, doc);
     const scratch = await sink.scratch();
     try {
+      // Weights the pass left as they were are read again while writing: progress then counts bytes.
       let read = 0;
+      let writing = false;
       const store = new StreamedTensors(lazy, scratch, {
         minSpillBytes: o.minSpillBytes,
-        onRead: () => o.onProgress?.({ step: 'convert', dtype, done: Math.min(++read, lazy.size), total: lazy.size }),
+        onRead: () => writing || o.onProgress?.({ step: 'convert', dtype, done: Math.min(++read, lazy.size), total: lazy.size }),
       });
       const converted = dtype === 'fp32' ? model : convertPass(model, dtype, checkpoint.name, store);
       const file = streamedModel(converted, store);
+      writing = true;
       const name = modelFileOf(dtype);
       const sha256 = await sink.write(name, progressOf(file, dtype, o));
       entries.set(dtype, { file: name, bytes: file.bytes, sha256 });
