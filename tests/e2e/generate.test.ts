@@ -159,37 +159,37 @@ function whenFirstRanked(page: Page, seed: number, action: 'cancel' | 'lose-devi
 }
 
 describe('bad input and device loss', () => {
+  // One WASM browser for the two tests below: the second visit finds the app already installed.
+  let wasm: Browser;
+  beforeAll(async () => {
+    wasm = await launch(false);
+  });
+  afterAll(async () => {
+    await wasm?.close();
+  });
+
   it('an empty prompt or N out of range cannot start a run and says why', async () => {
-    const b = await launch(false);
-    try {
-      await openApp(b.page, url, 'auto', { view: 'generate' });
-      const { page } = b;
-      await page.getByTestId('gen-prompt').fill(' ');
-      expect(await page.getByTestId('generate').isDisabled()).toBe(true);
-      expect(await page.getByTestId('gen-status').textContent()).toContain('Type a prompt.');
-      await page.getByTestId('gen-prompt').fill(PROMPT);
-      await page.getByTestId('gen-n').fill('20');
-      expect(await page.getByTestId('generate').isDisabled()).toBe(true);
-      expect(await page.getByTestId('gen-status').textContent()).toContain('N must be a whole number from 1 to 16.');
-      const long = Array.from({ length: 90 }, (_, i) => `w${i}`).join(' ');
-      await page.getByTestId('gen-prompt').fill(long);
-      await expect.poll(() => page.getByTestId('gen-token-info').textContent()).toMatch(/truncated/);
-    } finally {
-      await b.close();
-    }
+    const { page } = wasm;
+    await openApp(page, url, 'auto', { view: 'generate' });
+    await page.getByTestId('gen-prompt').fill(' ');
+    expect(await page.getByTestId('generate').isDisabled()).toBe(true);
+    expect(await page.getByTestId('gen-status').textContent()).toContain('Type a prompt.');
+    await page.getByTestId('gen-prompt').fill(PROMPT);
+    await page.getByTestId('gen-n').fill('20');
+    expect(await page.getByTestId('generate').isDisabled()).toBe(true);
+    expect(await page.getByTestId('gen-status').textContent()).toContain('N must be a whole number from 1 to 16.');
+    const long = Array.from({ length: 90 }, (_, i) => `w${i}`).join(' ');
+    await page.getByTestId('gen-prompt').fill(long);
+    await expect.poll(() => page.getByTestId('gen-token-info').textContent()).toMatch(/truncated/);
   });
 
   it('fp16 graphs run in the browser (WASM) and give real images', async () => {
-    const b = await launch(false);
-    try {
-      await openApp(b.page, url, 'auto', { view: 'generate', variant: 'fp16' });
-      expect(await b.page.getByTestId('generator').textContent()).toContain('fp16');
-      await generate(b.page, 2, 5, 2);
-      await b.page.waitForFunction(RANKED, 2, { timeout: 120_000 });
-      expect((await readCandidates(b.page)).every((c) => Number.isFinite(c.score))).toBe(true);
-    } finally {
-      await b.close();
-    }
+    const { page } = wasm;
+    await openApp(page, url, 'auto', { view: 'generate', variant: 'fp16' });
+    expect(await page.getByTestId('generator').textContent()).toContain('fp16');
+    await generate(page, 2, 5, 2);
+    await page.waitForFunction(RANKED, 2, { timeout: 120_000 });
+    expect((await readCandidates(page)).every((c) => Number.isFinite(c.score))).toBe(true);
   });
 
   it('a GPU device lost mid-run moves the run to WASM and it goes on, saying so', async () => {

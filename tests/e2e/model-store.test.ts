@@ -65,9 +65,11 @@ async function scoreTwo(page: Page): Promise<void> {
   await page.waitForFunction(() => document.querySelectorAll('[data-testid="card"][data-rank]:not([data-rank=""])').length === 2, null, { timeout: 120_000 });
 }
 
+// On WASM only: downloading, resuming and reading back are the same bytes on either backend, and a
+// family read from the store on WebGPU is covered by tests/e2e/import.test.ts (an imported family
+// opened from the store after a reload); SwiftShader doubled this file's time for no new path.
 describe.each([
   { name: 'WASM', webgpu: false, backend: 'wasm' },
-  { name: 'WebGPU (software adapter)', webgpu: true, backend: 'webgpu' },
 ])('downloaded families on $name', ({ webgpu, backend }) => {
   let b: Browser;
   beforeAll(async () => {
