@@ -66,6 +66,10 @@ describe.each(paths)('$name', ({ name, webgpu, backend, header }) => {
     ranked[name] = cards;
   });
 
+  // Decoding errors and Cancel between items are the same code on both backends: tested on WASM
+  // (SwiftShader makes every WebGPU run several times slower, and CI time is bounded).
+  if (webgpu) return;
+
   it('reports a non-image and a truncated file on their own cards, scoring the rest', async () => {
     const { page } = b;
     await page.getByRole('button', { name: 'Clear' }).click();

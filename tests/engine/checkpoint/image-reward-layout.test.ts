@@ -23,17 +23,25 @@ const HEADS = { vision: 2, text: 2 }; // the test checkpoints' (tools/make_test_
 const MISSING = 'blip.text_encoder.encoder.layer.1.crossattention.self.key.bias';
 const MISSHAPEN = 'mlp.layers.2.weight';
 
-/** What tools/vp_checkpoint.py's load_net says of a file: its config, dropped keys and count, or its error. */
-async function python(file: string): Promise<{ cfg?: Record<string, unknown>; dropped?: string[]; n?: number; error?: string }> {
+type PyResult = { cfg?: Record<string, unknown>; dropped?: string[]; n?: number; error?: string };
+const FILES = ['ok.pt', 'prefixed.pt', 'missing.pt', 'misshapen.pt'];
+let pyResults: Record<string, PyResult>;
+
+/** What tools/vp_checkpoint.py's load_net says of each file (one Python process for all of them). */
+async function pythonAll(files: string[]): Promise<Record<string, PyResult>> {
   const code = `import json, sys; sys.path.insert(0, ${JSON.stringify(TOOLS)})
 from vp_checkpoint import load_net, CheckpointError
-try:
-    net, cfg, dropped, n = load_net(${JSON.stringify(file)}, 2, 2)
-    print(json.dumps({'cfg': cfg.__dict__, 'dropped': dropped, 'n': n}))
-except CheckpointError as e:
-    print(json.dumps({'error': str(e)}))`;
-  return JSON.parse((await run(PY, ['-c', code])).stdout);
+out = {}
+for f in ${JSON.stringify(files)}:
+    try:
+        net, cfg, dropped, n = load_net(f, 2, 2)
+        out[f] = {'cfg': cfg.__dict__, 'dropped': dropped, 'n': n}
+    except CheckpointError as e:
+        out[f] = {'error': str(e)}
+print(json.dumps(out))`;
+  return JSON.parse((await run(PY, ['-c', code], { maxBuffer: 1 << 24 })).stdout);
 }
+const python = async (file: string): Promise<PyResult> => pyResults[file];
 
 const snake = (c: ImageRewardConfig) => ({
   image_size: c.imageSize, patch_size: c.patchSize, vision_width: c.visionWidth, vision_depth: c.visionDepth,
@@ -48,6 +56,7 @@ beforeAll(async () => {
     make('ok.pt'), make('prefixed.pt', '--module-prefix'),
     make('missing.pt', '--drop-key', MISSING), make('misshapen.pt', '--reshape-key', MISSHAPEN),
   ]);
+  pyResults = await pythonAll(FILES.map((f) => join(dir, f)));
 }, 120_000);
 
 const refsOf = async (name: string) => openCheckpoint(blobSource(await openAsBlob(join(dir, name)), name));
