@@ -1,6 +1,7 @@
 // The Models view's state: which families are listed (the real SD-Turbo manifest the app ships,
-// ones the user added by URL, and ?family= links), what the worker says about each (variant for
-// this device, files on disk), the running download's progress, and storage use.
+// ones the user added by URL or imported from a checkpoint, and ?family= links), what the worker
+// says about each (variant for this device, files on disk), the running download's or import's
+// progress, and storage use.
 import type { DownloadProgress, FamilyStatus, ImportProgress, ImportRequest, StorageInfo } from '../worker/client.ts';
 import type { EngineState } from './engine-state.svelte.ts';
 import { isImportedFamily } from '../engine/families/imported-url.ts';

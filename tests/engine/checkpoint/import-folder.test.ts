@@ -1,7 +1,7 @@
 // The streamed import against the in-memory path it replaces: for each dtype, the file written
 // piece by piece (lazy checkpoint reads, big tensors through a scratch file) is byte for byte the
 // file the converter makes from the whole float32 graph in memory. Plus the manifest it writes,
-// progress, and a cancelled import that writes nothing more.
+// progress, bad options refused up front, and a cancelled import that writes nothing more.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
@@ -13,7 +13,7 @@ import { openCheckpoint } from '../../../src/lib/engine/checkpoint/open-checkpoi
 import { convertModel } from '../../../src/lib/engine/convert/convert-model.ts';
 import { memoryScratch } from '../../../src/lib/engine/convert/scratch.ts';
 import { buildVpGraph } from '../../../src/lib/engine/convert/vp-score-graph/vp-score-graph.ts';
-import { CancelledError } from '../../../src/lib/engine/errors.ts';
+import { CancelledError, RequestError } from '../../../src/lib/engine/errors.ts';
 import { parseVpManifest } from '../../../src/lib/engine/families/vp-score-manifest.ts';
 import { sha256Hex } from '../../../src/lib/engine/store/sha256.ts';
 import { FIXTURE_HEADS } from '../../fixtures/checkpoint-fixture.ts';
@@ -83,6 +83,25 @@ describe('the streamed checkpoint import', () => {
     const m = parseVpManifest(new TextDecoder().decode(files.get('preflens.json')), 'preflens.json');
     expect(m).toMatchObject({ name: 'Mine', mean: 0.5, std: 2, dtype: 'q8', files: { model: 'model.q8.onnx' }, variants: { q4f16: { file: 'model.q4f16.onnx' } } });
     expect([...files.keys()].sort()).toEqual(['model.q4f16.onnx', 'model.q8.onnx', 'preflens.json', 'tokenizer.json']);
+  });
+
+  it('a name left empty, a mean that is no number or a std ≤ 0 is refused before anything is written', async () => {
+    const source = fileSource(join(dir, 'ckpt.pt'));
+    const { sink, files } = memorySink();
+    const refuse = (o: { name?: string; mean?: number; std?: number }) =>
+      importCheckpoint(source, vocab(), sink, { heads: FIXTURE_HEADS, dtypes: ['q8'], ...o }).then(() => null, (e) => e);
+    for (const [o, message] of [
+      [{ name: '  ' }, /the model needs a name/],
+      [{ mean: Number.NaN }, /mean must be a number, got NaN/],
+      [{ std: 0 }, /std must be a positive number, got 0/],
+      [{ std: -1 }, /std must be a positive number, got -1/],
+    ] as const) {
+      const e = await refuse(o);
+      expect(e).toBeInstanceOf(RequestError);
+      expect(e.message).toMatch(message);
+    }
+    source.close();
+    expect(files.size).toBe(0);
   });
 
   it('a cancel stops between written pieces with a CancelledError, before the manifest', async () => {
