@@ -84,7 +84,7 @@ async function clickRun(page: Page, requests: string[]): Promise<RunTime> {
 
 async function inChromium() {
   const { server, url } = await serveDist();
-  const b = await launch(false);
+  const b = await launch(false, 'measure');
   try {
     const { page } = b;
     await openApp(page, url, 'wasm', { view: 'evaluate' });

@@ -49,7 +49,7 @@ async function inNode(dtypes: string): Promise<Row> {
 
 async function inChromium(): Promise<Row> {
   const { server, url } = await serveDist();
-  const b = await launch(false);
+  const b = await launch(false, 'measure');
   const s = sampler();
   try {
     const { page } = b;

@@ -112,7 +112,8 @@ describe.each([
     expect([...again]).toEqual([...got]);
   });
 
-  it('a file that is no checkpoint is named and nothing is stored', async () => {
+  // Telling a checkpoint from other files happens before any session or backend: tested on WASM.
+  if (!webgpu) it('a file that is no checkpoint is named and nothing is stored', async () => {
     const { page } = app.b;
     await openSettled(page, `${app.url}?backend=${backend}&view=models`);
     const families = await page.getByTestId('family').count();
