@@ -1,8 +1,8 @@
-// A "remote" model host for the e2e tests: serves public/models/<family>/ from another origin with
-// CORS and HTTP Range, like Hugging Face does, plus hosts that misbehave on purpose. The first path
-// segment picks the behaviour:
+// A "remote" model host for the e2e tests: serves public/models/<family>/ (or another folder: a
+// checkpoint to get) from another origin with CORS and HTTP Range, like Hugging Face does, plus hosts
+// that misbehave on purpose. The first path segment picks the behaviour:
 //   /ok/…         plain static hosting
-//   /drop/…       the first full request for each .onnx file is cut off half-way (socket destroyed)
+//   /drop/…       the first full request for each weights file (.onnx, .pt) is cut off half-way (socket destroyed)
 //   /slow/…       throttled (~500 kB/s) so a test can act mid-download
 //   /truncated/…  .onnx files end half-way (shorter than the manifest says)
 //   /wronghash/…  .onnx files have the right length but different bytes
@@ -20,10 +20,10 @@ export interface ModelServer {
   close(): Promise<void>;
 }
 
-const ROOT = join(process.cwd(), 'public', 'models');
+const MODELS = join(process.cwd(), 'public', 'models');
 const TYPES: Record<string, string> = { '.json': 'application/json', '.onnx': 'application/octet-stream' };
 
-export async function startModelServer(): Promise<ModelServer> {
+export async function startModelServer(root = MODELS): Promise<ModelServer> {
   const log: ModelServer['log'] = [];
   const dropped = new Set<string>();
   const server: Server = createServer((req, res) => {
@@ -38,12 +38,13 @@ export async function startModelServer(): Promise<ModelServer> {
     if (req.method === 'OPTIONS') return void res.writeHead(204).end();
     let body: Buffer;
     try {
-      if (rel.startsWith('..') || !statSync(join(ROOT, rel)).isFile()) throw new Error('not a file');
-      body = readFileSync(join(ROOT, rel));
+      if (rel.startsWith('..') || !statSync(join(root, rel)).isFile()) throw new Error('not a file');
+      body = readFileSync(join(root, rel));
     } catch {
       return void res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found');
     }
     const onnx = rel.endsWith('.onnx');
+    const weights = onnx || rel.endsWith('.pt');
     if (mode === 'huge' && rel.endsWith('preflens.json')) {
       const m = JSON.parse(body.toString('utf8'));
       if (m.sizes) m.sizes.modelBytes = 50e9;
@@ -62,7 +63,7 @@ export async function startModelServer(): Promise<ModelServer> {
     };
     if (start) headers['Content-Range'] = `bytes ${start}-${body.length - 1}/${body.length}`;
     res.writeHead(start ? 206 : 200, headers);
-    if (mode === 'drop' && onnx && !start && !dropped.has(rel)) {
+    if (mode === 'drop' && weights && !start && !dropped.has(rel)) {
       dropped.add(rel);
       res.write(part.subarray(0, part.length >> 1), () => setTimeout(() => res.destroy(), 50));
       return;

@@ -3,16 +3,20 @@
 // family in the browser's store with no request, is used, and scores the six test images with no
 // request, like `preflens import` + `preflens score` of the same file in Node (1e-4); a new visit
 // opens it from the store and scores again with no request. A file that is no checkpoint is named and leaves nothing stored.
-import { mkdtempSync } from 'node:fs';
+// "Get" (the ImageReward button) on WASM: the same checkpoint published by a "remote" host (a
+// dropped connection resumed) is downloaded, converted and its download deleted; it scores like the CLI.
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { readCards, type Browser } from '../../scripts/harness/chromium.ts';
 import { main } from '../../src/cli/main.ts';
 import { sixImages, writeImages } from '../../models/test-images.ts';
 import { capture } from '../cli/capture.ts';
-import { FIXTURE_HEAD_ARGS } from '../fixtures/checkpoint-fixture.ts';
+import { startModelServer, type ModelServer } from '../../scripts/harness/model-server.ts';
+import { FIXTURE_HEAD_ARGS, FIXTURE_HEADS } from '../fixtures/checkpoint-fixture.ts';
 import { useApp } from './app-fixture.ts';
 
 const fixture = inject('checkpointFixture');
@@ -20,6 +24,8 @@ const PROMPT = 'a red cat sitting on a wooden table';
 const images = writeImages(sixImages());
 const IMPORTED = 'preflens-import://local/test-vp/preflens.json';
 let cliDir: string;
+let host: ModelServer;
+let published: string;
 
 /** The CLI's scores of the six images with one variant of its own import of the same checkpoint. */
 async function cliScores(variant: string): Promise<Map<string, number>> {
@@ -36,7 +42,23 @@ beforeAll(async () => {
   const code = await main(['import', '--checkpoint', join(fixture, 'ckpt.pt'), '--vocab', join(fixture, 'vocab.txt'), '--out', cliDir,
     '--to', 'q8,q4,q4f16', '--id', 'test-vp', '--name', 'Test VP', ...FIXTURE_HEAD_ARGS], capture(), err);
   expect(code, err.text).toBe(0);
+
+  // The fixture checkpoint "published" with a manifest like manifests/imagereward.json.
+  const root = mkdtempSync(join(tmpdir(), 'preflens-e2e-published-'));
+  for (const f of ['ckpt.pt', 'vocab.txt']) symlinkSync(join(fixture, f), join(root, f));
+  host = await startModelServer(root);
+  const sha = (f: string) => createHash('sha256').update(readFileSync(join(fixture, f))).digest('hex');
+  const entry = (f: string) => ({ file: `${host.url}/drop/${f}`, bytes: statSync(join(fixture, f)).size, sha256: sha(f) });
+  writeFileSync(join(root, 'reward.json'), JSON.stringify({
+    kind: 'vp-score-checkpoint', id: 'fixture-reward', name: 'Fixture reward (random weights)', licence: 'Apache-2.0',
+    homepage: 'https://models.example/fixture', checkpoint: entry('ckpt.pt'), vocab: entry('vocab.txt'),
+    visionHeads: FIXTURE_HEADS.vision, textHeads: FIXTURE_HEADS.text,
+  }));
+  published = `${host.url}/ok/reward.json`;
 }, 120_000);
+afterAll(async () => {
+  await host?.close();
+});
 
 async function importFixture(page: Page, checkpoint: string): Promise<void> {
   const form = page.getByTestId('import-form');
@@ -110,6 +132,34 @@ describe.each([
     await page.getByTestId('model').getByText('from imported test-vp (this device)').waitFor({ timeout: 60_000 });
     const again = await scoreSix(app.b);
     expect([...again]).toEqual([...got]);
+  });
+
+  // One path on WASM: "Get" differs from the import above only in where the checkpoint comes from.
+  if (!webgpu) it('Get: downloads a published checkpoint (resuming a dropped connection), converts it, deletes the download; it scores like the CLI', async () => {
+    const { page } = app.b;
+    await openSettled(page, `${app.url}?backend=wasm&view=models&checkpoint=${encodeURIComponent(published)}`);
+    // The shipped ImageReward entry is offered, labelled, and not fetched by merely opening Models.
+    const shipped = page.locator('[data-testid="checkpoint"][data-url$="/manifests/imagereward.json"]');
+    await shipped.and(page.locator('[data-state="missing"]')).waitFor({ timeout: 30_000 });
+    expect(await shipped.getByTestId('get-checkpoint').textContent()).toMatch(/Get ImageReward · 1\.79 GB/);
+    expect(await shipped.getByTestId('checkpoint-note').textContent()).toMatch(/Checked for shape only/);
+
+    const card = page.locator(`[data-testid="checkpoint"][data-url="${published}"]`);
+    await card.and(page.locator('[data-state="missing"]')).waitFor({ timeout: 30_000 });
+    app.b.requests.length = 0;
+    await card.getByTestId('get-checkpoint').click();
+    await card.and(page.locator('[data-state="imported"]')).waitFor({ timeout: 120_000 });
+    expect(app.b.requests.every((r) => r.startsWith(host.url) || r.startsWith(app.url))).toBe(true);
+    expect(host.log.filter((r) => r.path === '/drop/ckpt.pt').map((r) => r.range ?? 'whole')).toEqual(['whole', expect.stringMatching(/^bytes=\d+-$/)]);
+    expect(await card.getByTestId('get-delete-download').count()).toBe(0); // the download was deleted
+
+    const family = page.locator('[data-testid="family"][data-url="preflens-import://local/fixture-reward/preflens.json"]');
+    await family.and(page.locator('[data-state="cached"]')).waitFor({ timeout: 30_000 });
+    await family.getByTestId('family-use').click();
+    await page.getByTestId('model').getByText('from imported fixture-reward (this device)').waitFor({ timeout: 60_000 });
+    const want = await cliScores('q8');
+    const got = await scoreSix(app.b);
+    expect(Math.max(...[...want].map(([file, sc]) => Math.abs(sc - got.get(file)!)))).toBeLessThanOrEqual(1e-4);
   });
 
   // Telling a checkpoint from other files happens before any session or backend: tested on WASM.

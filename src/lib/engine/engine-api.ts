@@ -7,6 +7,7 @@ import type { GpuLike } from './runtime/webgpu-probe.ts';
 import type { DtypeVariant } from './families/diffusion-manifest.ts';
 import type { ImportProgress } from './checkpoint/import-folder.ts';
 import type { ImportedFamily, ImportRequest } from './families/family-import.ts';
+import type { CheckpointStatus, GetProgress } from './families/checkpoint-get.ts';
 import type { FamilyStatus } from './families/family-store.ts';
 import type { ModelSource } from './families/model-source.ts';
 import type { VpDtype } from './families/vp-score-manifest.ts';
@@ -16,7 +17,7 @@ import type { ImageInput, PromptInfo, ScoredImage, ScoreEvent, ScoreReport } fro
 import type { DownloadProgress, StorageInfo } from './store/model-store.ts';
 
 export type { ModelSource, FamilyStatus, DownloadProgress, StorageInfo, GenerateRequest, GenerateEvent, Candidate };
-export type { ImportRequest, ImportedFamily, ImportProgress };
+export type { ImportRequest, ImportedFamily, ImportProgress, CheckpointStatus, GetProgress };
 export type { PromptTokens, PromptInfo, ScoreEvent, ScoreReport, ScoredImage, ImageInput, DtypeVariant, VpDtype };
 
 export interface InitOptions {
@@ -86,6 +87,15 @@ export interface EngineApi {
    */
   importCheckpoint(req: ImportRequest, onProgress?: (p: ImportProgress) => void): Promise<ImportedFamily>;
   cancelImport(): Promise<void>;
+  /** A published checkpoint's manifest (manifests/imagereward.json): imported yet? its files on disk? */
+  inspectCheckpoint(manifestUrl: string): Promise<CheckpointStatus>;
+  /**
+   * Download it (resumable), import it as above, and delete the download unless `keepSource`.
+   * cancelImport() stops it: downloaded bytes stay, a half-made import is removed.
+   */
+  getCheckpoint(manifestUrl: string, opts: { keepSource: boolean }, onProgress?: (p: GetProgress) => void): Promise<ImportedFamily>;
+  /** Free a kept or half-downloaded checkpoint's space; the model imported from it stays. */
+  deleteCheckpointDownload(manifestUrl: string): Promise<void>;
   deleteFamily(manifestUrl: string): Promise<void>;
   storageInfo(): Promise<StorageInfo>;
 

@@ -9,6 +9,7 @@ import { BackendError, CancelledError, DeviceLostError } from './errors.ts';
 import type { DtypeVariant } from './families/diffusion-manifest.ts';
 import type { ImportProgress } from './checkpoint/import-folder.ts';
 import type { ImportedFamily, ImportRequest } from './families/family-import.ts';
+import type { CheckpointStatus, GetProgress } from './families/checkpoint-get.ts';
 import { FamilyLibrary, type LibraryDeps } from './families/family-library.ts';
 import type { Device, FamilyStatus } from './families/family-store.ts';
 import { openGenerator, openScorer } from './families/model-loader.ts';
@@ -100,6 +101,18 @@ export class Engine implements EngineApi {
 
   importCheckpoint(req: ImportRequest, onProgress?: (p: ImportProgress) => void): Promise<ImportedFamily> {
     return this.#library.import(req, onProgress);
+  }
+
+  inspectCheckpoint(manifestUrl: string): Promise<CheckpointStatus> {
+    return this.#library.inspectCheckpoint(manifestUrl);
+  }
+
+  getCheckpoint(manifestUrl: string, opts: { keepSource: boolean }, onProgress?: (p: GetProgress) => void): Promise<ImportedFamily> {
+    return this.#library.getCheckpoint(manifestUrl, opts.keepSource, onProgress);
+  }
+
+  deleteCheckpointDownload(manifestUrl: string): Promise<void> {
+    return this.#library.deleteCheckpointDownload(manifestUrl);
   }
 
   async cancelImport(): Promise<void> {

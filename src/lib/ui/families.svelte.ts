@@ -2,13 +2,15 @@
 // ones the user added by URL or imported from a checkpoint, and ?family= links), what the worker
 // says about each (variant for this device, files on disk), the running download's or import's
 // progress, and storage use.
-import type { DownloadProgress, FamilyStatus, ImportProgress, ImportRequest, StorageInfo } from '../worker/client.ts';
+import type { CheckpointStatus, DownloadProgress, FamilyStatus, GetProgress, ImportProgress, ImportRequest, StorageInfo } from '../worker/client.ts';
 import type { EngineState } from './engine-state.svelte.ts';
 import { isImportedFamily } from '../engine/families/imported-url.ts';
 
 const ADDED_KEY = 'preflens.added-families';
 
 export const SHIPPED_FAMILIES = () => [new URL('manifests/sd-turbo.json', document.baseURI).href];
+/** Published checkpoints the app can get and import by itself ("Get ImageReward"). */
+export const SHIPPED_CHECKPOINTS = () => [new URL('manifests/imagereward.json', document.baseURI).href];
 
 function loadAdded(): string[] {
   try {
@@ -32,14 +34,32 @@ export class FamiliesState {
   importProgress = $state<ImportProgress | null>(null);
   importError = $state<Error | null>(null);
   imported = $state<string | null>(null);
+  /** Published checkpoints: status, errors, the one being fetched and converted and its progress. */
+  checkpointUrls: string[];
+  checkpoints = $state<Record<string, CheckpointStatus>>({});
+  checkpointErrors = $state<Record<string, Error>>({});
+  getting = $state<string | null>(null);
+  getProgress = $state<GetProgress | null>(null);
 
-  constructor(private engine: EngineState, linked: string[] = []) {
-    this.urls = [...new Set([...SHIPPED_FAMILIES(), ...this.added, ...linked.map((u) => new URL(u, document.baseURI).href)])];
+  constructor(private engine: EngineState, linked: string[] = [], linkedCheckpoints: string[] = []) {
+    const abs = (u: string) => new URL(u, document.baseURI).href;
+    this.urls = [...new Set([...SHIPPED_FAMILIES(), ...this.added, ...linked.map(abs)])];
+    this.checkpointUrls = [...new Set([...SHIPPED_CHECKPOINTS(), ...linkedCheckpoints.map(abs)])];
   }
 
   async refreshAll(): Promise<void> {
-    await Promise.all(this.urls.map((u) => this.refresh(u)));
+    await Promise.all([...this.urls.map((u) => this.refresh(u)), ...this.checkpointUrls.map((u) => this.refreshCheckpoint(u))]);
     await this.refreshStorage();
+  }
+
+  async refreshCheckpoint(url: string): Promise<void> {
+    try {
+      const c = await this.engine.client?.inspectCheckpoint(url);
+      if (c) this.checkpoints[url] = c;
+      delete this.checkpointErrors[url];
+    } catch (e) {
+      this.checkpointErrors[url] = e as Error;
+    }
   }
 
   async refresh(url: string): Promise<void> {
@@ -114,8 +134,10 @@ export class FamiliesState {
     } catch (e) {
       this.errors[url] = e as Error;
     }
-    if (isImportedFamily(url) && !this.errors[url]) this.remove(url);
-    else await this.refresh(url);
+    if (isImportedFamily(url) && !this.errors[url]) {
+      this.remove(url);
+      await Promise.all(this.checkpointUrls.map((u) => this.refreshCheckpoint(u))); // "Get" is offered again
+    } else await this.refresh(url);
     await this.refreshStorage();
   }
 
@@ -133,10 +155,7 @@ export class FamiliesState {
     try {
       const { url } = await client.importCheckpoint(req, (p) => (this.importProgress = p));
       this.imported = url;
-      if (!this.urls.includes(url)) this.urls = [url, ...this.urls];
-      this.added = [...this.added.filter((u) => u !== url), url];
-      localStorage.setItem(ADDED_KEY, JSON.stringify(this.added));
-      await this.refresh(url);
+      await this.#listImported(url);
     } catch (e) {
       if ((e as Error).name !== 'CancelledError') this.importError = e as Error;
     } finally {
@@ -148,6 +167,44 @@ export class FamiliesState {
 
   cancelImport(): Promise<void> | undefined {
     return this.engine.client?.cancelImport();
+  }
+
+  /** "Get ImageReward": download, convert, tidy up; Cancel is cancelImport() (the download's bytes stay). */
+  async getCheckpoint(url: string, keepSource: boolean): Promise<void> {
+    const client = this.engine.client;
+    if (!client || this.getting || this.importing) return;
+    this.getting = url;
+    this.getProgress = null;
+    delete this.checkpointErrors[url];
+    try {
+      const family = await client.getCheckpoint(url, { keepSource }, (p) => (this.getProgress = p));
+      await this.#listImported(family.url);
+    } catch (e) {
+      if ((e as Error).name !== 'CancelledError') this.checkpointErrors[url] = e as Error;
+    } finally {
+      this.getting = null;
+      this.getProgress = null;
+      await this.refreshCheckpoint(url);
+      await this.refreshStorage();
+    }
+  }
+
+  /** Free the space of a kept or half-downloaded checkpoint (the imported model stays). */
+  async deleteCheckpointDownload(url: string): Promise<void> {
+    try {
+      await this.engine.client?.deleteCheckpointDownload(url);
+    } catch (e) {
+      this.checkpointErrors[url] = e as Error;
+    }
+    await this.refreshCheckpoint(url);
+    await this.refreshStorage();
+  }
+
+  async #listImported(url: string): Promise<void> {
+    if (!this.urls.includes(url)) this.urls = [url, ...this.urls];
+    this.added = [...this.added.filter((u) => u !== url), url];
+    localStorage.setItem(ADDED_KEY, JSON.stringify(this.added));
+    await this.refresh(url);
   }
 
   /** `keep: false`: read it from its host into memory for this visit only (storage is full). */

@@ -7,7 +7,7 @@
 // the engine's DeviceLostError names as unfinished.
 import * as Comlink from 'comlink';
 import type {
-  Candidate, DownloadProgress, DtypeVariant, EngineApi, EngineInfo, FamilyStatus, GenerateEvent, GenerateReport,
+  Candidate, CheckpointStatus, DownloadProgress, GetProgress, DtypeVariant, EngineApi, EngineInfo, FamilyStatus, GenerateEvent, GenerateReport,
   GenerateRequest, ImportedFamily, ImportProgress, ImportRequest, InitOptions, LoadedGenerator, LoadedModel, ModelSource, PromptInfo, PromptTokens, ScoredImage,
   ScoreEvent, ScoreReport, ScoreRequest, StorageInfo,
 } from '../engine/engine-api.ts';
@@ -79,6 +79,18 @@ export class EngineClient implements EngineApi {
 
   importCheckpoint(req: ImportRequest, onProgress?: (p: ImportProgress) => void): Promise<ImportedFamily> {
     return this.#remote.importCheckpoint(req, onProgress && Comlink.proxy(onProgress));
+  }
+
+  inspectCheckpoint(manifestUrl: string): Promise<CheckpointStatus> {
+    return this.#remote.inspectCheckpoint(manifestUrl);
+  }
+
+  getCheckpoint(manifestUrl: string, opts: { keepSource: boolean }, onProgress?: (p: GetProgress) => void): Promise<ImportedFamily> {
+    return this.#remote.getCheckpoint(manifestUrl, opts, onProgress && Comlink.proxy(onProgress));
+  }
+
+  deleteCheckpointDownload(manifestUrl: string): Promise<void> {
+    return this.#remote.deleteCheckpointDownload(manifestUrl);
   }
 
   cancelImport(): Promise<void> {

@@ -28,6 +28,12 @@ export function blobSource(blob: Blob, name: string): ByteSource {
   };
 }
 
+/** Bytes already in memory (a file in the in-memory model store, in Node tests). */
+export function bytesSource(bytes: Uint8Array, name: string): ByteSource {
+  const readSync = (offset: number, length: number) => bytes.subarray(offset, Math.min(offset + length, bytes.byteLength));
+  return { name, size: bytes.byteLength, readSync, read: async (offset, length) => readSync(offset, length) };
+}
+
 /** Exactly `length` bytes at `offset`, or a CheckpointError naming what was cut short. */
 export function checkedRead(bytes: Uint8Array, length: number, what: string, source: ByteSource): Uint8Array {
   if (bytes.byteLength !== length) throw new CheckpointError(`${source.name}: ${what} is cut short (truncated file?)`);

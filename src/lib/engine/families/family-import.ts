@@ -23,6 +23,8 @@ export interface ImportRequest {
   /** bert-base-uncased's vocab.txt (or the checkpoint's own). */
   vocab: { text: string; name: string };
   name: string;
+  /** The family id; by default made from the name. Taken ids get -2, -3…. */
+  id?: string;
   /** Score normalisation (ImageReward's when absent; a VP-Score checkpoint brings its own). */
   mean?: number;
   std?: number;
@@ -47,7 +49,7 @@ export async function importFamily(store: ModelStore, req: ImportRequest, o: {
   signal?: AbortSignal;
   onProgress?: (p: ImportProgress) => void;
 }): Promise<ImportedFamily> {
-  const id = await freeId(store, slug(req.name));
+  const id = await freeId(store, req.id ?? slug(req.name));
   const url = importedFamilyUrl(id);
   const written: StoreFile[] = [];
   const sink: ImportSink = {

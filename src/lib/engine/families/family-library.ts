@@ -1,5 +1,5 @@
 // The engine's model library: families kept in the model store (downloaded once for offline use,
-// or imported from a checkpoint on this device), what each needs on this device, downloads and
+// or imported from a checkpoint on this device or one the app fetched, "Get ImageReward"), what each needs on this device, downloads and
 // imports with their own cancels (either may run while the user generates), deletion, storage use.
 import { BackendError } from '../errors.ts';
 import type { ImportProgress } from '../checkpoint/import-folder.ts';
@@ -10,6 +10,9 @@ import { hasOpfs } from '../store/opfs-storage.ts';
 import { opfsScratch } from '../store/opfs-scratch.ts';
 import { importDtypes, importFamily, type ImportedFamily, type ImportRequest } from './family-import.ts';
 import { FamilyStore, type Device, type FamilyStatus } from './family-store.ts';
+import { checkpointStatus, deleteCheckpointDownload, getCheckpoint, type CheckpointStatus, type GetProgress } from './checkpoint-get.ts';
+import { parseCheckpointManifest, type CheckpointManifest } from './checkpoint-manifest.ts';
+import { fetchManifest } from './fetch-manifest.ts';
 
 export interface LibraryDeps {
   /** The model store to use (tests); by default OPFS + IndexedDB when the browser has them. */
@@ -67,6 +70,30 @@ export class FamilyLibrary {
     } finally {
       if (this.#import === abort) this.#import = null;
     }
+  }
+
+  async inspectCheckpoint(url: string): Promise<CheckpointStatus> {
+    return checkpointStatus(this.families.store, await this.#checkpointManifest(url));
+  }
+
+  /** Download, import and tidy up a published checkpoint; one import or get at a time. */
+  async getCheckpoint(url: string, keepSource: boolean, onProgress?: (p: GetProgress) => void): Promise<ImportedFamily> {
+    const m = await this.#checkpointManifest(url);
+    const abort = this.#restart('import');
+    const { ep, shaderF16 } = this.device();
+    try {
+      return await getCheckpoint(this.families.store, m, { keepSource, dtypes: importDtypes(ep, shaderF16), scratch: this.#scratch, signal: abort.signal, onProgress });
+    } finally {
+      if (this.#import === abort) this.#import = null;
+    }
+  }
+
+  async deleteCheckpointDownload(url: string): Promise<void> {
+    await deleteCheckpointDownload(this.families.store, await this.#checkpointManifest(url));
+  }
+
+  async #checkpointManifest(url: string): Promise<CheckpointManifest> {
+    return parseCheckpointManifest(new TextDecoder().decode(await fetchManifest(url)), url);
   }
 
   cancelImport(): void {

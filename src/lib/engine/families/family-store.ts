@@ -2,7 +2,8 @@
 // family opens offline), plan the variant for this device, report what is on disk, download,
 // delete, and read the files back for the engine.
 import type { EpName } from '../runtime/backend-choice.ts';
-import { DownloadError, ManifestError, ModelFileError } from '../errors.ts';
+import { ManifestError, ModelFileError } from '../errors.ts';
+import { fetchManifest } from './fetch-manifest.ts';
 import { isImportedFamily } from './imported-url.ts';
 import { parseFamily, planFamily, type FamilyManifest, type FamilyPlan } from './family-plan.ts';
 import type { ReadFile } from './read-file.ts';
@@ -29,17 +30,7 @@ export class FamilyStore {
     const stored = await this.store.readDocument(url).catch(() => null);
     if (stored) return { manifest: parseFamily(text.decode(stored), url), bytes: stored, stored: true };
     if (isImportedFamily(url)) throw new ModelFileError(`${url} was imported in this browser and is no longer stored here: import the checkpoint again`);
-    let res: Response;
-    try {
-      res = await this.fetchImpl(url, { cache: 'no-cache' });
-    } catch (e) {
-      throw new DownloadError(`${url} could not be fetched: ${(e as Error).message}`);
-    }
-    if (!res.ok) throw new DownloadError(`${url}: HTTP ${res.status} ${res.statusText}`.trim());
-    const bytes = new Uint8Array(await res.arrayBuffer());
-    if ((res.headers.get('content-type') ?? '').includes('text/html')) {
-      throw new ManifestError(`${url} is an HTML page, not a model manifest (wrong URL?)`);
-    }
+    const bytes = await fetchManifest(url, this.fetchImpl);
     return { manifest: parseFamily(text.decode(bytes), url), bytes, stored: false };
   }
 

@@ -1,6 +1,7 @@
 // Where downloaded model files live. Two implementations: OPFS in the browser worker
 // (opfs-storage.ts) and memory (memory-storage.ts, Node tests). Files are written in chunks at an
 // offset so a download that stopped half-way can go on from the bytes already stored.
+import type { ByteSource } from '../checkpoint/byte-source.ts';
 
 export interface FileStorage {
   /** Bytes stored under `key` (0 when there is no such file). */
@@ -11,6 +12,8 @@ export interface FileStorage {
   read(key: string): Promise<Uint8Array>;
   /** The file as a Blob, read by range (OPFS: its File; memory: a Blob over the bytes). */
   blob(key: string): Promise<Blob>;
+  /** A storage that can read its files synchronously by itself (memory); else the blob is read. */
+  source?(key: string, name: string): Promise<ByteSource>;
   /** The file in chunks, for hashing without a second full copy. */
   chunks(key: string, chunkBytes?: number): AsyncIterable<Uint8Array>;
   delete(key: string): Promise<void>;

@@ -1,5 +1,6 @@
 // FileStorage in memory: the store's logic is tested in Node with it. `quotaBytes` makes writes
 // fail like a full disk does in the browser (a QuotaExceededError DOMException).
+import { bytesSource, type ByteSource } from '../checkpoint/byte-source.ts';
 import { CHUNK_BYTES, type FileStorage, type FileWriter } from './file-storage.ts';
 
 export class MemoryStorage implements FileStorage {
@@ -40,6 +41,10 @@ export class MemoryStorage implements FileStorage {
 
   async blob(key: string): Promise<Blob> {
     return new Blob([await this.read(key) as Uint8Array<ArrayBuffer>]);
+  }
+
+  async source(key: string, name: string): Promise<ByteSource> {
+    return bytesSource(await this.read(key), name);
   }
 
   async *chunks(key: string, chunkBytes = CHUNK_BYTES): AsyncIterable<Uint8Array> {

@@ -1,6 +1,7 @@
 // Downloaded model files, kept across visits: download (with byte progress, rate and ETA, resume,
 // cancel and a quota check first), verification (length, then sha256 from the manifest or the one
 // recorded at first download), and eviction of a cached copy that no longer verifies.
+import { blobSource, type ByteSource } from '../checkpoint/byte-source.ts';
 import { CancelledError, ModelFileError, StorageQuotaError } from '../errors.ts';
 import { formatBytes as mb } from './format-bytes.ts';
 import { isQuotaError, type FileStorage, type StorageManagerLike } from './file-storage.ts';
@@ -127,11 +128,11 @@ export class ModelStore {
     return sha;
   }
 
-  /** A cached file as a Blob (read by range: a downloaded checkpoint is never read whole). */
-  async blob(f: StoreFile): Promise<Blob> {
+  /** A cached file read by range, never whole (a downloaded checkpoint, imported from the store). */
+  async source(f: StoreFile): Promise<ByteSource> {
     const rec = await this.deps.records.get(f.url);
     if (!rec?.complete) throw new ModelFileError(`${f.name} is not downloaded yet`);
-    return this.deps.storage.blob(rec.key);
+    return (await this.deps.storage.source?.(rec.key, f.name)) ?? blobSource(await this.deps.storage.blob(rec.key), f.name);
   }
 
   /** A cached file's bytes, verified; a copy that fails is removed and named. */
