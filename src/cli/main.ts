@@ -1,8 +1,8 @@
-// Command line: the same engine as the browser, on ort-web's WASM backend in Node.
+// Command line: the same engine as the browser, on ort-web's WASM backend in Node (or onnxruntime-node with --runtime native).
 //   preflens score --model DIR --prompt "…" [--batch 8] IMAGE…
 //   preflens convert --model DIR --to fp16,q8,q4 --out DIR [--check IMAGE…]   (see convert.ts)
 //   preflens import --checkpoint FILE --vocab FILE --out DIR [--to …]          (see import.ts)
-// Prints JSON: {model, variant, backend, prompt, results: [{file, reward, score, rank} | {file, error}]}.
+// Prints JSON: {model, variant, backend, runtime, prompt, results: [{file, reward, score, rank} | {file, error}]}.
 import { openAsBlob } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -14,7 +14,8 @@ import { CONVERT_USAGE, convertCommand } from './convert.ts';
 import { IMPORT_USAGE, importCommand } from './import.ts';
 import type { Sink } from './sink.ts';
 
-const USAGE = 'usage: preflens score --model DIR --prompt "text" [--variant fp32|fp16|q8|q4|q4f16] [--batch N] [--threads N] IMAGE...';
+const USAGE = 'usage: preflens score --model DIR --prompt "text" [--variant fp32|fp16|q8|q4|q4f16] [--runtime wasm|native] [--batch N] [--threads N] IMAGE...';
+const RUNTIMES = { wasm: 'onnxruntime-web (WASM)', native: 'onnxruntime-node (native CPU)' } as const;
 
 
 export async function main(argv: string[], out: Sink = process.stdout, err: Sink = process.stderr): Promise<number> {
@@ -36,13 +37,18 @@ export async function main(argv: string[], out: Sink = process.stdout, err: Sink
         batch: { type: 'string', default: '8' },
         threads: { type: 'string' },
         variant: { type: 'string' },
+        runtime: { type: 'string', default: 'wasm' },
       },
     });
   } catch (e) {
     err.write(`${(e as Error).message}\n${USAGE}\n`);
     return 2;
   }
-  const { model, prompt, batch, threads, variant } = args.values;
+  const { model, prompt, batch, threads, variant, runtime } = args.values;
+  if (!(runtime in RUNTIMES)) {
+    err.write(`--runtime must be wasm or native, got "${runtime}"\n${USAGE}\n`);
+    return 2;
+  }
   if (variant !== undefined && !(VP_DTYPES as readonly string[]).includes(variant)) {
     err.write(`--variant must be one of ${VP_DTYPES.join(', ')}, got "${variant}"\n${USAGE}\n`);
     return 2;
@@ -53,7 +59,8 @@ export async function main(argv: string[], out: Sink = process.stdout, err: Sink
   }
   try {
     const engine = new Engine();
-    const info = await engine.init({ backend: 'wasm', numThreads: threads ? Number(threads) : undefined });
+    const native = runtime === 'native';
+    const info = await engine.init({ backend: 'wasm', native, numThreads: threads ? Number(threads) : undefined });
     const dir = resolve(model);
     // Without --variant the folder's variant for WASM is chosen (q8 when it has one), and reported.
     const loaded = await engine.loadScorer({ kind: 'reader', origin: dir, read: dirReader(dir) }, { dtype: variant as VpDtype | undefined });
@@ -66,7 +73,7 @@ export async function main(argv: string[], out: Sink = process.stdout, err: Sink
     );
     out.write(
       `${JSON.stringify(
-        { model: loaded.id, variant: loaded.dtype, backend: info.ep, prompt, truncated: report.prompt.truncated, results },
+        { model: loaded.id, variant: loaded.dtype, backend: info.ep, runtime: RUNTIMES[runtime as keyof typeof RUNTIMES], prompt, truncated: report.prompt.truncated, results },
         null,
         2,
       )}\n`,

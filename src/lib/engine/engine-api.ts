@@ -25,6 +25,8 @@ export interface InitOptions {
   numThreads?: number;
   /** For tests: a stand-in for navigator.gpu (in-thread only: it cannot cross to a worker). */
   gpu?: GpuLike;
+  /** Node only: onnxruntime-node's native CPU EP instead of ort-web's WASM (`--runtime native`). */
+  native?: boolean;
 }
 
 export interface EngineInfo extends BackendChoice {

@@ -21,7 +21,7 @@ import type { SdGenerator } from './generate/sd-turbo-pipeline.ts';
 import { preloadCodecs } from './image/wasm-codecs.ts';
 import { chooseBackend } from './runtime/backend-choice.ts';
 import { destroyDevice, watchDeviceLoss } from './runtime/device-loss.ts';
-import { configureRuntime } from './runtime/ort-session.ts';
+import { configureRuntime, useNativeRuntime } from './runtime/ort-session.ts';
 import { probeWebGpu } from './runtime/webgpu-probe.ts';
 import { rankScores } from './score/rank.ts';
 import type { PromptInfo, ScoredImage, ScoreEvent, ScoreReport, VpScorer } from './score/vp-scorer.ts';
@@ -51,6 +51,7 @@ export class Engine implements EngineApi {
       : await probeWebGpu(opts.gpu);
     const choice = chooseBackend(preference, probe);
     const { numThreads } = configureRuntime({ ep: choice.ep, numThreads: opts.numThreads, adapter });
+    if (opts.native) await useNativeRuntime(numThreads);
     await preloadCodecs();
     this.#info = { ...choice, numThreads };
     return this.#info;

@@ -1,10 +1,12 @@
 // The one module that talks to onnxruntime-web: configures it explicitly (no import-time side
 // effects, WASM files from our own origin), creates a session on exactly one EP, and serializes
-// create/run because ort-web rejects concurrent runs on one instance.
+// create/run because ort-web rejects concurrent runs on one instance. In Node, `preflens score
+// --runtime native` swaps in onnxruntime-node (native CPU EP, same API and Tensor class from
+// onnxruntime-common) when it is installed: float32 at full size, which WASM's 4 GB cannot hold.
 import * as ort from 'onnxruntime-web';
 import type { EpName } from './backend-choice.ts';
 import type { GpuAdapterLike } from './webgpu-probe.ts';
-import { DeviceLostError, ModelFileError, OutOfMemoryError } from '../errors.ts';
+import { BackendError, DeviceLostError, ModelFileError, OutOfMemoryError } from '../errors.ts';
 
 export type { InferenceSession } from 'onnxruntime-web';
 export { ort };
@@ -18,6 +20,18 @@ export interface RuntimeOptions {
 }
 
 let chain: Promise<unknown> = Promise.resolve();
+/** onnxruntime-node once useNativeRuntime() ran, and its thread count. */
+let native: { ort: typeof ort; threads: number } | null = null;
+
+/** Node only: later sessions run on onnxruntime-node's CPU EP; a clear error where it is not installed. */
+export async function useNativeRuntime(threads: number): Promise<void> {
+  const name = 'onnxruntime-node'; // not a literal: the browser bundle must not try to include it
+  try {
+    native = { ort: (await import(/* @vite-ignore */ name)) as typeof ort, threads };
+  } catch (e) {
+    throw new BackendError(`the native runtime needs the onnxruntime-node package, which is not installed here (npm install onnxruntime-node): ${(e as Error).message}`);
+  }
+}
 /** Sessions on the WebGPU EP, and a promise that rejects once their device is lost. */
 const gpuSessions = new WeakSet<ort.InferenceSession>();
 let deviceLost: Promise<never> | null = null;
@@ -72,9 +86,13 @@ export function createSession(
       ? Object.fromEntries(outputsOnGpu.map((n) => [n, 'gpu-buffer' as OutputLocation]))
       : undefined;
   return serialized(async () => {
+    if (native && externalData?.length) {
+      throw new BackendError(`${file} keeps its weights in a separate file, which the native runtime cannot be given from memory: use the WASM runtime`);
+    }
     try {
-      const session = await ort.InferenceSession.create(bytes, {
-        executionProviders: [ep],
+      const session = await (native?.ort ?? ort).InferenceSession.create(bytes, {
+        executionProviders: [native ? 'cpu' : ep],
+        ...(native ? { intraOpNumThreads: native.threads } : {}),
         graphOptimizationLevel: 'all',
         ...(preferredOutputLocation ? { preferredOutputLocation } : {}),
         ...(externalData?.length ? { externalData: externalData.map((d) => ({ path: d.path, data: d.data })) } : {}),
