@@ -2,7 +2,8 @@
 // With --out, writes one folder per variant (OUT/<id>-<variant>/: model, tokenizer copy,
 // preflens.json); without it, adds model.<variant>.onnx to DIR and lists it under `variants` in
 // DIR/preflens.json (one folder to host for every backend). Prints, per variant, its size, the ratio to float32, and its agreement with float32 on a check set
-// (the given images, or synthetic ones) × fixed prompts: Spearman ρ and max |Δscore|.
+// (the given images, or synthetic ones) × fixed prompts: Spearman ρ and max |Δscore|, scored on
+// --runtime (WASM by default; native where float32 is too big for WASM).
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -15,9 +16,10 @@ import { Engine } from '../lib/engine/engine.ts';
 import { dirReader } from './dir-reader.ts';
 import { decodeImage } from '../lib/engine/image/decode.ts';
 import { readVpScoreFolder } from '../lib/engine/families/vp-score-folder.ts';
+import { parseRuntime } from './runtime-option.ts';
 import type { Sink } from './sink.ts';
 
-export const CONVERT_USAGE = 'usage: preflens convert --model DIR --to fp16,q8,q4,q4f16 [--out DIR] [--threads N] [--json] [--check IMAGE...]';
+export const CONVERT_USAGE = 'usage: preflens convert --model DIR --to fp16,q8,q4,q4f16 [--out DIR] [--runtime wasm|native] [--threads N] [--json] [--check IMAGE...]';
 
 export async function convertCommand(argv: string[], out: Sink, err: Sink): Promise<number> {
   let args;
@@ -31,6 +33,7 @@ export async function convertCommand(argv: string[], out: Sink, err: Sink): Prom
         out: { type: 'string' },
         check: { type: 'string', multiple: true },
         threads: { type: 'string' },
+        runtime: { type: 'string', default: 'wasm' },
         json: { type: 'boolean', default: false },
       },
     });
@@ -43,13 +46,18 @@ export async function convertCommand(argv: string[], out: Sink, err: Sink): Prom
   const checkFiles = [...(args.values.check ?? []), ...args.positionals];
   const variants = to!.split(',').map((s) => s.trim()).filter(Boolean);
   const unknown = variants.filter((v) => !isVariant(v));
+  const runtime = parseRuntime(args.values.runtime!);
+  if ('error' in runtime) {
+    err.write(`${runtime.error}\n${CONVERT_USAGE}\n`);
+    return 2;
+  }
   if (!model || !variants.length || unknown.length) {
     err.write(`${unknown.length ? `unknown variant ${unknown.join(', ')} (known: ${VARIANTS.join(', ')})\n` : ''}${CONVERT_USAGE}\n`);
     return 2;
   }
   try {
     const engine = new Engine();
-    await engine.init({ backend: 'wasm', numThreads: threads ? Number(threads) : undefined });
+    await engine.init({ backend: 'wasm', native: runtime.runtime === 'native', numThreads: threads ? Number(threads) : undefined });
     const dir = resolve(model);
     const read = dirReader(dir);
     const ref = await readVpScoreFolder(read, dir);
@@ -81,7 +89,7 @@ export async function convertCommand(argv: string[], out: Sink, err: Sink): Prom
       refScores = await scoreCheckSet(ref, 'wasm', CHECK_PROMPTS, images);
     } catch (e) {
       if (!(e instanceof OutOfMemoryError)) throw e;
-      skipped = `agreement not checked: the float32 reference does not fit in WASM memory here (${e.message})`;
+      skipped = `agreement not checked: the float32 reference does not fit in WASM memory here; --runtime native checks it where onnxruntime-node is installed (${e.message})`;
       err.write(`preflens: ${skipped}\n`);
     }
     const rows = [];

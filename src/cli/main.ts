@@ -12,10 +12,10 @@ import { dirReader } from './dir-reader.ts';
 import { VP_DTYPES, type VpDtype } from '../lib/engine/families/vp-score-manifest.ts';
 import { CONVERT_USAGE, convertCommand } from './convert.ts';
 import { IMPORT_USAGE, importCommand } from './import.ts';
+import { parseRuntime, RUNTIMES } from './runtime-option.ts';
 import type { Sink } from './sink.ts';
 
 const USAGE = 'usage: preflens score --model DIR --prompt "text" [--variant fp32|fp16|q8|q4|q4f16] [--runtime wasm|native] [--batch N] [--threads N] IMAGE...';
-const RUNTIMES = { wasm: 'onnxruntime-web (WASM)', native: 'onnxruntime-node (native CPU)' } as const;
 
 
 export async function main(argv: string[], out: Sink = process.stdout, err: Sink = process.stderr): Promise<number> {
@@ -44,9 +44,10 @@ export async function main(argv: string[], out: Sink = process.stdout, err: Sink
     err.write(`${(e as Error).message}\n${USAGE}\n`);
     return 2;
   }
-  const { model, prompt, batch, threads, variant, runtime } = args.values;
-  if (!(runtime in RUNTIMES)) {
-    err.write(`--runtime must be wasm or native, got "${runtime}"\n${USAGE}\n`);
+  const { model, prompt, batch, threads, variant } = args.values;
+  const runtime = parseRuntime(args.values.runtime!);
+  if ('error' in runtime) {
+    err.write(`${runtime.error}\n${USAGE}\n`);
     return 2;
   }
   if (variant !== undefined && !(VP_DTYPES as readonly string[]).includes(variant)) {
@@ -59,8 +60,7 @@ export async function main(argv: string[], out: Sink = process.stdout, err: Sink
   }
   try {
     const engine = new Engine();
-    const native = runtime === 'native';
-    const info = await engine.init({ backend: 'wasm', native, numThreads: threads ? Number(threads) : undefined });
+    const info = await engine.init({ backend: 'wasm', native: runtime.runtime === 'native', numThreads: threads ? Number(threads) : undefined });
     const dir = resolve(model);
     // Without --variant the folder's variant for WASM is chosen (q8 when it has one), and reported.
     const loaded = await engine.loadScorer({ kind: 'reader', origin: dir, read: dirReader(dir) }, { dtype: variant as VpDtype | undefined });
@@ -73,7 +73,7 @@ export async function main(argv: string[], out: Sink = process.stdout, err: Sink
     );
     out.write(
       `${JSON.stringify(
-        { model: loaded.id, variant: loaded.dtype, backend: info.ep, runtime: RUNTIMES[runtime as keyof typeof RUNTIMES], prompt, truncated: report.prompt.truncated, results },
+        { model: loaded.id, variant: loaded.dtype, backend: info.ep, runtime: RUNTIMES[runtime.runtime], prompt, truncated: report.prompt.truncated, results },
         null,
         2,
       )}\n`,

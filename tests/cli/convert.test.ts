@@ -2,13 +2,17 @@
 import { createHash } from 'node:crypto';
 import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.ts';
 import { parseVpManifest } from '../../src/lib/engine/families/vp-score-manifest.ts';
 import { planFamily } from '../../src/lib/engine/families/family-plan.ts';
 import { MODEL_DIRS } from '../../models/dirs.ts';
 import { capture } from './capture.ts';
+
+const BIN = resolve(import.meta.dirname, '../../bin/preflens.mjs');
 
 describe('preflens convert', () => {
   it('writes OUT/<id>-q8 and prints bytes, ratio, ρ and max |Δscore| on the synthetic check set', async () => {
@@ -26,6 +30,19 @@ describe('preflens convert', () => {
     const m = parseVpManifest(readFileSync(join(out, 'vp-tiny-q8', 'preflens.json'), 'utf8'));
     expect(m.sizes?.modelBytes).toBe(v.bytes);
     expect(readFileSync(join(out, 'vp-tiny-q8', 'model.onnx')).byteLength).toBe(v.bytes);
+  });
+
+  // A child process: the native runtime, once chosen, stays for the process.
+  it('--runtime native checks agreement on onnxruntime-node: the same ρ and |Δscore| as on WASM (1e-4)', async () => {
+    const run = async (runtime: string) => {
+      const out = mkdtempSync(join(tmpdir(), 'preflens-convert-'));
+      const { stdout } = await promisify(execFile)(process.execPath,
+        [BIN, 'convert', '--model', MODEL_DIRS.tiny, '--to', 'q8', '--out', out, '--json', '--runtime', runtime], { timeout: 120_000 });
+      return JSON.parse(stdout).variants[0];
+    };
+    const [wasm, native] = [await run('wasm'), await run('native')];
+    expect(native.rho).toBeCloseTo(wasm.rho, 4);
+    expect(Math.abs(native.maxAbsDiff - wasm.maxAbsDiff)).toBeLessThan(1e-4);
   });
 
   it('without --out, adds model.<variant>.onnx to the folder and lists it under variants', async () => {
