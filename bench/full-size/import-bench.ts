@@ -2,7 +2,8 @@
 // checkpoint written by tools/make_test_checkpoint.py --full-size into .bench/ckpt (1.79 GB, built
 // on demand, never committed). Measures, in one run, time per stage and peak memory (largest sum of
 // RSS over the process tree, sampled every 250 ms) for: the Node import (what `preflens import`
-// runs) and Chromium's "Import a checkpoint…" (the file picked, converted in the worker into OPFS).
+// runs) and Chromium's "Import a checkpoint…" (the file picked, converted in the worker into OPFS);
+// and how far the imported q8 and q4f16 agree with the imported float32 (onnxruntime-node).
 // Prints the BENCHMARKS.md section.
 import { execFileSync, spawn } from 'node:child_process';
 import { cpus } from 'node:os';
@@ -31,8 +32,11 @@ function sampler(): { stop(): number } {
   return { stop: () => (clearInterval(timer), peak) };
 }
 
-async function inNode(dtypes: string): Promise<Row> {
-  const out = join(root, '.bench/import-node');
+const nodeOut = join(root, '.bench/import-node');
+
+/** `keep`: leave the folder for the agreement check. */
+async function inNode(dtypes: string, keep = false): Promise<Row> {
+  const out = nodeOut;
   rmSync(out, { recursive: true, force: true });
   const s = sampler();
   const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'import-node.ts'), ckpt, vocab, out, dtypes], { cwd: root });
@@ -43,7 +47,7 @@ async function inNode(dtypes: string): Promise<Row> {
   const peak = s.stop();
   if (code !== 0) throw new Error(`import-node exited ${code}`);
   const marks = text.trim().split('\n').map((l) => JSON.parse(l) as { stage: string; at: number });
-  rmSync(out, { recursive: true, force: true });
+  if (!keep) rmSync(out, { recursive: true, force: true });
   return { path: 'Node (`preflens import`)', dtypes, stages: durations(marks), totalMs: marks.at(-1)!.at, peak };
 }
 
@@ -95,8 +99,19 @@ function durations(marks: { stage: string; at: number }[]): [string, number][] {
   return marks.slice(0, -1).map((m, i) => [m.stage, marks[i + 1].at - m.at]);
 }
 
+interface AgreementRow { variant: string; rho: number; minPromptRho: number; maxAbsDiff: number; images: number; prompts: number }
+
+/** The imported variants against the imported float32, in a child process (native runtime). */
+function agreementRows(variants: string): AgreementRow[] {
+  const text = execFileSync(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'import-agreement.ts'), nodeOut, variants], { cwd: root, encoding: 'utf8' });
+  return text.trim().split('\n').map((l) => JSON.parse(l) as AgreementRow);
+}
+
 ensureCheckpoint();
-const rows = [await inNode('q8'), await inNode('fp32,q8,q4f16'), await inChromium()];
+const rows = [await inNode('q8'), await inNode('fp32,q8,q4f16', true)];
+const agree = agreementRows('q8,q4f16');
+rmSync(nodeOut, { recursive: true, force: true });
+rows.push(await inChromium());
 const cpu = cpus()[0]?.model ?? 'unknown CPU';
 const cpuinfo = execFileSync('cat', ['/proc/cpuinfo'], { encoding: 'utf8' });
 const flags = /\bavx512_vnni\b/.test(cpuinfo) ? 'AVX-512 VNNI' : /\bavx2\b/.test(cpuinfo) ? 'AVX2, no AVX-512 VNNI' : 'no AVX2';
@@ -110,4 +125,12 @@ stage (a weight is read from the checkpoint when its converter pass or the write
 | path | dtypes written | total s | stages (s) | peak memory | before the import |
 |---|---|---|---|---|---|
 ${rows.map((r) => `| ${r.path} | ${r.dtypes} | ${(r.totalMs / 1000).toFixed(1)} | ${r.stages.map(([s, ms]) => `${s} ${(ms / 1000).toFixed(1)}`).join(' · ')} | ${(r.peak / GiB).toFixed(2)} GiB | ${r.before === undefined ? '—' : `${(r.before / GiB).toFixed(2)} GiB (the app open, tiny models loaded)`} |`).join('\n')}
+
+Agreement of the imported variants with the imported float32 (all on onnxruntime-node, native CPU:
+float32 does not fit WASM at this size), on the converter's check set (${agree[0].images} synthetic images ×
+${agree[0].prompts} prompts; random weights, so this measures quantization error, not quality):
+
+| variant | Spearman ρ (all scores) | worst per-prompt ρ | max \|Δscore\| |
+|---|---|---|---|
+${agree.map((a) => `| ${a.variant} | ${a.rho.toFixed(4)} | ${a.minPromptRho.toFixed(4)} | ${a.maxAbsDiff.toFixed(4)} |`).join('\n')}
 `);

@@ -103,3 +103,28 @@ export async function readCards(page: Page): Promise<CardState[]> {
     })),
   );
 }
+
+/**
+ * Wait until `n` candidates are ranked on Generate. On timeout, say what the page shows (status,
+ * notices, errors, candidates): a run that never finishes is otherwise a bare timeout.
+ */
+export async function waitRanked(page: Page, n: number, timeout = 180_000): Promise<void> {
+  try {
+    await page.waitForFunction(
+      (k) => document.querySelectorAll('[data-testid="candidate"][data-rank]:not([data-rank=""])').length === k,
+      n,
+      { timeout },
+    );
+  } catch (e) {
+    const shown = await page.evaluate(() => ({
+      status: document.querySelector('[data-testid="gen-status"]')?.textContent,
+      notice: document.querySelector('[data-testid="gen-notice"]')?.textContent,
+      errors: [...document.querySelectorAll('[data-testid="error"]')].map((el) => el.textContent),
+      candidates: [...document.querySelectorAll('[data-testid="candidate"]')].map((el) => `${el.getAttribute('data-seed')}:${el.getAttribute('data-rank')}`),
+      generating: !!document.querySelector('[data-testid="gen-cancel"]'),
+      backend: document.querySelector('[data-testid="backend"]')?.textContent,
+      since: performance.now(),
+    })).catch((err) => String(err));
+    throw new Error(`${(e as Error).message}\npage: ${JSON.stringify(shown)}`);
+  }
+}

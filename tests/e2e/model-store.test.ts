@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
 import type { PreviewServer } from 'vite';
-import { launch, serveDist, type Browser } from '../../scripts/harness/chromium.ts';
+import { launch, serveDist, waitRanked, type Browser } from '../../scripts/harness/chromium.ts';
 import { startModelServer, type ModelServer } from '../../scripts/harness/model-server.ts';
 import { sixImages, writeImages } from '../../models/test-images.ts';
 
@@ -42,19 +42,7 @@ async function generateTwo(page: Page): Promise<void> {
   await page.getByTestId('gen-n').fill('2');
   await page.getByTestId('gen-seed').fill('7');
   await page.getByTestId('generate').click();
-  try {
-    await page.waitForFunction(() => document.querySelectorAll('[data-testid="candidate"][data-rank]:not([data-rank=""])').length === 2, null, { timeout: 120_000 });
-  } catch (e) {
-    // Say what the page shows: a run that never finishes is otherwise a bare timeout.
-    const shown = await page.evaluate(() => ({
-      status: document.querySelector('[data-testid="gen-status"]')?.textContent,
-      errors: [...document.querySelectorAll('[data-testid="error"]')].map((el) => el.textContent),
-      candidates: document.querySelectorAll('[data-testid="candidate"]').length,
-      backend: document.querySelector('[data-testid="backend"]')?.textContent,
-      since: performance.now(),
-    })).catch((err) => String(err));
-    throw new Error(`${(e as Error).message}\npage: ${JSON.stringify(shown)}`);
-  }
+  await waitRanked(page, 2, 120_000);
 }
 
 async function scoreTwo(page: Page): Promise<void> {

@@ -11,7 +11,7 @@ import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import type { PreviewServer } from 'vite';
-import { launch, openApp, serveDist, type Browser } from '../../scripts/harness/chromium.ts';
+import { launch, openApp, serveDist, waitRanked, type Browser } from '../../scripts/harness/chromium.ts';
 import { serveStatic, type StaticServer } from '../../scripts/harness/static-server.ts';
 
 const DIST = process.env.PREFLENS_DIST ?? 'dist';
@@ -83,11 +83,7 @@ async function generate(page: Page, n: number): Promise<void> {
   await page.getByTestId('gen-seed').fill('42');
   await page.getByTestId('gen-steps').selectOption('1');
   await page.getByTestId('generate').click();
-  await page.waitForFunction(
-    (k) => document.querySelectorAll('[data-testid="candidate"][data-rank]:not([data-rank=""])').length === k,
-    n,
-    { timeout: 180_000 },
-  );
+  await waitRanked(page, n);
 }
 
 const threadsText = async (page: Page) => (await page.getByTestId('threads').textContent())?.replace(/\s+/g, ' ').trim();
