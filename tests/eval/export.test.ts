@@ -123,6 +123,19 @@ describe('resultsCsv', () => {
     expect([row[2], row[3]]).toEqual(['a\rb', '"']);
   });
 
+  it('guards text that a spreadsheet would run as a formula (OWASP), keeps numbers and the JSON exact', () => {
+    const texts = ['=HYPERLINK("http://evil.example","x")', '+1+2', '-2+3 cats', '@SUM(A1)', '\tcat', '\rdog'];
+    const rows = texts.map((prompt, k) => ({ ...inOrder[0], k, prompt, category: '=cmd', score: -0.5 - k }));
+    const csv = resultsCsv({ ...run, config: { ...run.config, k: texts.length } }, rows);
+    const parsed = readCsv(csv).slice(1).sort((a, b) => Number(a[4]) - Number(b[4]));
+    expect(parsed.map((r) => r[2])).toEqual(texts.map((t) => `'${t}`));
+    expect(parsed.map((r) => r[3])).toEqual(Array(texts.length).fill("'=cmd"));
+    expect(parsed.map((r) => r[6])).toEqual(['-0.5', '-1.5', '-2.5', '-3.5', '-4.5', '-5.5']);
+    expect(csv).toContain('"\'=HYPERLINK(""http://evil.example"",""x"")"');
+    const json = JSON.parse(resultsJson({ ...run, config: { ...run.config, k: texts.length } }, rows)) as ExportJson;
+    expect(json.images.map((i) => i.prompt).sort()).toEqual([...texts].sort());
+  });
+
   it('puts prompts the config does not list last and refuses results of another run', () => {
     const extra = { ...inOrder[0], promptId: 'zz', k: 0 };
     const ids = readCsv(resultsCsv(run, [extra, ...fromStore])).slice(1).map((r) => r[1]);

@@ -81,10 +81,16 @@ function prepare(run: EvalRunRecord, results: readonly EvalResult[]): Prepared {
   return { summary, rows };
 }
 
-/** RFC 4180: a field with a comma, quote, CR or LF is quoted, its quotes doubled. Numbers at full precision. */
+/**
+ * RFC 4180: a field with a comma, quote, CR or LF is quoted, its quotes doubled. Numbers at full
+ * precision, as they are. A text starting with = + - @, tab or CR would run as a formula in a
+ * spreadsheet (CSV injection): as OWASP recommends it gets a leading ' and is quoted. The JSON
+ * export keeps every text exact.
+ */
 function csvField(v: string | number): string {
-  const s = String(v);
-  return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+  const formula = typeof v === 'string' && /^[=+\-@\t\r]/.test(v);
+  const s = formula ? `'${v}` : String(v);
+  return formula || /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
 }
 
 function toCsv(runId: string, { rows }: Prepared): string {
