@@ -17,6 +17,7 @@ import { dirReader } from './dir-reader.ts';
 import { decodeImage } from '../lib/engine/image/decode.ts';
 import { readVpScoreFolder } from '../lib/engine/families/vp-score-folder.ts';
 import { parseRuntime } from './runtime-option.ts';
+import { wholeOption } from './whole-option.ts';
 import type { Sink } from './sink.ts';
 
 export const CONVERT_USAGE = 'usage: preflens convert --model DIR --to fp16,q8,q4,q4f16 [--out DIR] [--runtime wasm|native] [--threads N] [--json] [--check IMAGE...]';
@@ -41,14 +42,15 @@ export async function convertCommand(argv: string[], out: Sink, err: Sink): Prom
     err.write(`${(e as Error).message}\n${CONVERT_USAGE}\n`);
     return 2;
   }
-  const { model, to, out: outDir, threads, json } = args.values;
+  const { model, to, out: outDir, json } = args.values;
   // `--check a.png b.png` puts b.png in the positionals; both forms are accepted.
   const checkFiles = [...(args.values.check ?? []), ...args.positionals];
   const variants = to!.split(',').map((s) => s.trim()).filter(Boolean);
   const unknown = variants.filter((v) => !isVariant(v));
   const runtime = parseRuntime(args.values.runtime!);
-  if ('error' in runtime) {
-    err.write(`${runtime.error}\n${CONVERT_USAGE}\n`);
+  const threads = wholeOption('threads', args.values.threads);
+  if ('error' in runtime || 'error' in threads) {
+    err.write(`${'error' in runtime ? runtime.error : 'error' in threads ? threads.error : ''}\n${CONVERT_USAGE}\n`);
     return 2;
   }
   if (!model || !variants.length || unknown.length) {
@@ -57,7 +59,7 @@ export async function convertCommand(argv: string[], out: Sink, err: Sink): Prom
   }
   try {
     const engine = new Engine();
-    await engine.init({ backend: 'wasm', native: runtime.runtime === 'native', numThreads: threads ? Number(threads) : undefined });
+    await engine.init({ backend: 'wasm', native: runtime.runtime === 'native', numThreads: threads.value });
     const dir = resolve(model);
     const read = dirReader(dir);
     const ref = await readVpScoreFolder(read, dir);

@@ -2,6 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ModelFileError } from '../lib/engine/errors.ts';
+import { fsReason } from './fs-reason.ts';
 import type { ReadFile } from '../lib/engine/families/read-file.ts';
 
 /** `override`: bytes to serve instead of a file's (tests that corrupt one file). */
@@ -11,7 +12,7 @@ export function dirReader(dir: string, override: Record<string, Uint8Array> = {}
     try {
       return new Uint8Array(await readFile(join(dir, name)));
     } catch (e) {
-      throw new ModelFileError(`${join(dir, name)}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      throw new ModelFileError(`${join(dir, name)}: ${fsReason(e)}`);
     }
   };
 }

@@ -4,15 +4,19 @@
 //   preflens import --checkpoint FILE --vocab FILE --out DIR [--to …]          (see import.ts)
 // Prints JSON: {model, variant, backend, runtime, prompt, results: [{file, reward, score, rank} | {file, error}]}.
 import { openAsBlob } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Engine } from '../lib/engine/engine.ts';
+import { ImageFileError } from '../lib/engine/errors.ts';
 import type { ImageInput } from '../lib/engine/score/vp-scorer.ts';
 import { dirReader } from './dir-reader.ts';
 import { VP_DTYPES, type VpDtype } from '../lib/engine/families/vp-score-manifest.ts';
 import { CONVERT_USAGE, convertCommand } from './convert.ts';
 import { IMPORT_USAGE, importCommand } from './import.ts';
+import { fsReason } from './fs-reason.ts';
 import { parseRuntime, RUNTIMES } from './runtime-option.ts';
+import { wholeOption } from './whole-option.ts';
 import type { Sink } from './sink.ts';
 
 const USAGE = 'usage: preflens score --model DIR --prompt "text" [--variant fp32|fp16|q8|q4|q4f16] [--runtime wasm|native] [--batch N] [--threads N] IMAGE...';
@@ -22,8 +26,12 @@ export async function main(argv: string[], out: Sink = process.stdout, err: Sink
   const [command, ...rest] = argv;
   if (command === 'convert') return convertCommand(rest, out, err);
   if (command === 'import') return importCommand(rest, out, err);
+  if (command === '--help' || command === '-h' || command === 'help') {
+    out.write(`${USAGE}\n${CONVERT_USAGE}\n${IMPORT_USAGE}\n`);
+    return 0;
+  }
   if (command !== 'score') {
-    err.write(`${USAGE}\n${CONVERT_USAGE}\n${IMPORT_USAGE}\n`);
+    err.write(`${command === undefined ? '' : `unknown command "${command}"\n`}${USAGE}\n${CONVERT_USAGE}\n${IMPORT_USAGE}\n`);
     return 2;
   }
   let args;
@@ -34,7 +42,7 @@ export async function main(argv: string[], out: Sink = process.stdout, err: Sink
       options: {
         model: { type: 'string' },
         prompt: { type: 'string' },
-        batch: { type: 'string', default: '8' },
+        batch: { type: 'string' },
         threads: { type: 'string' },
         variant: { type: 'string' },
         runtime: { type: 'string', default: 'wasm' },
@@ -44,10 +52,13 @@ export async function main(argv: string[], out: Sink = process.stdout, err: Sink
     err.write(`${(e as Error).message}\n${USAGE}\n`);
     return 2;
   }
-  const { model, prompt, batch, threads, variant } = args.values;
+  const { model, prompt, variant } = args.values;
   const runtime = parseRuntime(args.values.runtime!);
-  if ('error' in runtime) {
-    err.write(`${runtime.error}\n${USAGE}\n`);
+  const threads = wholeOption('threads', args.values.threads);
+  const batch = wholeOption('batch', args.values.batch);
+  if ('error' in runtime || 'error' in threads || 'error' in batch) {
+    const problem = [runtime, threads, batch].map((o) => ('error' in o ? o.error : '')).find(Boolean);
+    err.write(`${problem}\n${USAGE}\n`);
     return 2;
   }
   if (variant !== undefined && !(VP_DTYPES as readonly string[]).includes(variant)) {
@@ -60,12 +71,12 @@ export async function main(argv: string[], out: Sink = process.stdout, err: Sink
   }
   try {
     const engine = new Engine();
-    const info = await engine.init({ backend: 'wasm', native: runtime.runtime === 'native', numThreads: threads ? Number(threads) : undefined });
+    const info = await engine.init({ backend: 'wasm', native: runtime.runtime === 'native', numThreads: threads.value });
     const dir = resolve(model);
     // Without --variant the folder's variant for WASM is chosen (q8 when it has one), and reported.
     const loaded = await engine.loadScorer({ kind: 'reader', origin: dir, read: dirReader(dir) }, { dtype: variant as VpDtype | undefined });
     const images = await Promise.all(args.positionals.map(fileInput));
-    const report = await engine.score({ prompt, images, batchSize: Number(batch) });
+    const report = await engine.score({ prompt, images, batchSize: batch.value ?? 8 });
     const results = report.results.map((r, i) =>
       r.error
         ? { file: args.positionals[i], error: r.error }
@@ -86,8 +97,18 @@ export async function main(argv: string[], out: Sink = process.stdout, err: Sink
   }
 }
 
-/** A file on disk as the engine's ImageInput, read lazily (the size is checked before reading). */
+/**
+ * A file on disk as the engine's ImageInput, read lazily (the size is checked before reading). A path
+ * that cannot be read becomes an input that fails on its own row, so the other images are scored.
+ */
 async function fileInput(path: string): Promise<ImageInput> {
-  const blob = await openAsBlob(path);
-  return { name: basename(path), size: blob.size, arrayBuffer: () => blob.arrayBuffer() };
+  const name = basename(path);
+  const unreadable = (why: string): ImageInput => ({ name, size: 0, arrayBuffer: () => Promise.reject(new ImageFileError(`${path}: ${why}`)) });
+  try {
+    if (!(await stat(path)).isFile()) return unreadable('is a folder, not an image file');
+    const blob = await openAsBlob(path);
+    return { name, size: blob.size, arrayBuffer: () => blob.arrayBuffer() };
+  } catch (e) {
+    return unreadable(fsReason(e));
+  }
 }

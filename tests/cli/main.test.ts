@@ -2,6 +2,7 @@
 // against the built tiny model and image files on disk.
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
@@ -65,9 +66,39 @@ describe('preflens score', () => {
     expect(err.text).toMatch(/EmptyPromptError: The prompt is empty/);
     const err2 = capture();
     expect(await main(['score', '--model', '/nonexistent/model', '--prompt', 'a cat', img], capture(), err2)).toBe(1);
-    expect(err2.text).toMatch(/ModelFileError: \/nonexistent\/model\/preflens\.json: ENOENT/);
+    expect(err2.text).toMatch(/ModelFileError: \/nonexistent\/model\/preflens\.json: no such file or folder/);
     const err3 = capture();
     expect(await main(['score', '--prompt', 'a cat'], capture(), err3)).toBe(2);
     expect(err3.text).toMatch(/^usage: preflens score/);
+  });
+
+  it('a missing image and a folder given as an image fail on their own rows, naming the path; the rest are scored', async () => {
+    const [img] = writeImages([sixImages()[0]]);
+    const out = capture();
+    const code = await main(['score', '--model', MODEL_DIRS.tiny, '--prompt', 'a cat', '/no/such/a.png', tmpdir(), img], out, capture());
+    expect(code).toBe(1);
+    const [missing, folder, ok] = JSON.parse(out.text).results;
+    expect(missing.error).toMatchObject({ name: 'ImageFileError', message: '/no/such/a.png: no such file or folder' });
+    expect(folder.error).toMatchObject({ name: 'ImageFileError', message: `${tmpdir()}: is a folder, not an image file` });
+    expect(ok.rank).toBe(1);
+  });
+
+  it('refuses --threads and --batch outside their whole-number ranges, naming them; --help prints the usage (exit 0)', async () => {
+    const [img] = writeImages([sixImages()[0]]);
+    for (const [flag, value, range] of [['--threads', '999', '1 to 16'], ['--threads', '0', '1 to 16'], ['--threads', 'abc', '1 to 16'],
+      ['--batch', 'abc', '1 to 64'], ['--batch', '2.5', '1 to 64'], ['--batch', '-1', '1 to 64']] as const) {
+      const err = capture();
+      expect(await main(['score', '--model', MODEL_DIRS.tiny, '--prompt', 'a cat', `${flag}=${value}`, img], capture(), err)).toBe(2);
+      expect(err.text).toMatch(new RegExp(`^${flag} must be a whole number from ${range}, got "${value.replace('.', '\\.')}"`));
+    }
+    const err = capture();
+    expect(await main(['convert', '--model', MODEL_DIRS.tiny, '--threads', '0'], capture(), err)).toBe(2);
+    expect(err.text).toMatch(/^--threads must be a whole number from 1 to 16, got "0"/);
+    const out = capture();
+    expect(await main(['--help'], out, capture())).toBe(0);
+    expect(out.text).toMatch(/^usage: preflens score .*\nusage: preflens convert .*\nusage: preflens import /);
+    const unknown = capture();
+    expect(await main(['scroe'], capture(), unknown)).toBe(2);
+    expect(unknown.text).toMatch(/^unknown command "scroe"\nusage: preflens score/);
   });
 });

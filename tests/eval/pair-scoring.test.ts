@@ -36,4 +36,31 @@ describe('scoring a pairs file', () => {
     expect(acc.overall).toMatchObject({ n: 3, tiesExcluded: 1, correct: 2 });
     expect(acc.categories.map((c) => [c.category, c.correct, c.n])).toEqual([['colour', 1, 2], ['count', 1, 1]]);
   });
+
+  it('tells apart images of the same name in two subfolders (modelA/0.png vs modelB/0.png) and counts labelled ties', async () => {
+    const scoreOf = new Map<ImageFile, number>();
+    const sub = (path: string, score: number): [string, ImageFile] => {
+      // A picked folder gives each File its bare name; the pairs file names the path inside the folder.
+      const f = file(path.split('/').pop()!);
+      scoreOf.set(f, score);
+      return [path, f];
+    };
+    const files = new Map([sub('modelA/0.png', 0.9), sub('modelB/0.png', 0.2), sub('modelA/1.png', 0.3), sub('modelB/1.png', 0.8)]);
+    const pairs = parsePairs([
+      { prompt: 'a red cube', image_a: 'modelA/0.png', image_b: 'modelB/0.png', preferred: 'a' },
+      { prompt: 'two dogs', image_a: 'modelA/1.png', image_b: 'modelB/1.png', preferred: 'a' },
+      { prompt: 'a red cube', image_a: 'modelB/0.png', image_b: 'modelA/0.png', preferred: 'tie' },
+    ].map((o) => JSON.stringify(o)).join('\n'));
+    const engine: Pick<EngineApi, 'score'> = {
+      score: async ({ images }) => ({
+        prompt: { pieceCount: 0, maxPieces: 33, truncated: false, keptPieces: [] },
+        results: images.map((i, index) => ({ index, name: i.name, score: scoreOf.get(i as ImageFile) })),
+        ranks: [], cancelled: false, timings: { readMs: 0, decodeMs: 0, preprocessMs: 0, tokenizeMs: 0, runMs: 0, totalMs: 0 },
+      }),
+    };
+    const r = await scorePairs(pairs, files, engine);
+    expect(r.skipped).toEqual([]);
+    expect(r.scored.map((p) => [p.line, p.scoreA, p.scoreB])).toEqual([[1, 0.9, 0.2], [2, 0.3, 0.8], [3, 0.2, 0.9]]);
+    expect(preferenceAccuracy(r.scored).overall).toMatchObject({ n: 2, tiesExcluded: 1, correct: 1 });
+  });
 });

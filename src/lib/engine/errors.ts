@@ -43,6 +43,9 @@ export class UnsupportedImageTypeError extends PrefLensError {
   }
 }
 
+/** An image path that cannot be read (missing, a folder, no permission): the command line's inputs. */
+export class ImageFileError extends messageError('ImageFileError', 'Check the path; the other images were scored.') {}
+
 export const MAX_IMAGE_SIDE = 8192;
 export const MAX_IMAGE_BYTES = 50 * 1024 * 1024;
 
@@ -131,7 +134,7 @@ export class CheckpointError extends messageError('CheckpointError',
 type ErrorClass = abstract new (...args: never[]) => PrefLensError;
 
 export const ERROR_CLASSES: Readonly<Record<string, ErrorClass>> = {
-  PrefLensError, ImageDecodeError, UnsupportedImageTypeError, ImageTooLargeError, EmptyPromptError, ContractError,
+  PrefLensError, ImageDecodeError, UnsupportedImageTypeError, ImageFileError, ImageTooLargeError, EmptyPromptError, ContractError,
   ModelFileError, ManifestError, BackendError, CancelledError, RequestError, DeviceLostError, OutOfMemoryError,
   StorageQuotaError, DownloadError, ConvertError, CheckpointError,
 };

@@ -35,7 +35,9 @@ export async function scorePairs(
     for (const n of names) if (!files.has(n)) scores.set(`${prompt}\n${n}`, `${n} is not in the folder`);
     if (present.length) {
       const { results } = await engine.score({ prompt, images: present.map((n) => files.get(n)!) });
-      for (const r of results) scores.set(`${prompt}\n${r.name}`, r.score ?? `${r.name}: ${r.error?.message ?? 'not scored'}`);
+      // By position, not by the result's name: that is the bare file name, and pairs name images by
+      // their path in the folder (modelA/0.png and modelB/0.png are two images).
+      results.forEach((r, i) => scores.set(`${prompt}\n${present[i]}`, r.score ?? `${present[i]}: ${r.error?.message ?? 'not scored'}`));
     }
     done++;
     onProgress?.(done, byPrompt.size);
