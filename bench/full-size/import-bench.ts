@@ -130,7 +130,7 @@ Agreement of the imported variants with the imported float32 (all on onnxruntime
 float32 does not fit WASM at this size), on the converter's check set (${agree[0].images} synthetic images ×
 ${agree[0].prompts} prompts; random weights, so this measures quantization error, not quality):
 
-| variant | Spearman ρ (all scores) | worst per-prompt ρ | max \|Δscore\| |
+| variant | Spearman ρ (all scores) | worst per-prompt ρ | max \\|Δscore\\| |
 |---|---|---|---|
 ${agree.map((a) => `| ${a.variant} | ${a.rho.toFixed(4)} | ${a.minPromptRho.toFixed(4)} | ${a.maxAbsDiff.toFixed(4)} |`).join('\n')}
 `);

@@ -37,7 +37,14 @@ describe('Evaluate (WASM)', () => {
     await page.getByTestId('eval-file').setInputFiles(promptFile());
     await expect.poll(() => page.getByTestId('eval-set-name').textContent()).toBe('six.jsonl');
     await page.getByTestId('eval-k').fill('2');
-    await page.getByTestId('eval-seed').fill('42');
+    // A seed or prompt count that would not reproduce the run is refused, with Generate's words.
+    for (const [field, value, says] of [['eval-seed', '-1', /^The seed must be a whole number from 0 to 4294967295\.$/],
+      ['eval-seed', '1e20', /^The seed must be/], ['eval-seed', '', /^The seed must be/], ['eval-limit', '999', /^Prompts must be a whole number from 1 to 6\.$/]] as const) {
+      await page.getByTestId(field).fill(value);
+      await expect.poll(() => page.getByTestId('eval-form-problem').textContent()).toMatch(says);
+      expect(await page.getByTestId('eval-run').isDisabled()).toBe(true);
+      await page.getByTestId(field).fill(field === 'eval-seed' ? '42' : '6');
+    }
     await page.getByTestId('eval-steps').selectOption('2');
     await page.getByTestId('eval-run').click();
     await expect.poll(() => done(page), { timeout: 60_000 }).toBeGreaterThanOrEqual(3);
@@ -83,10 +90,19 @@ describe('Evaluate (WASM)', () => {
     expect([...csvScores].sort()).toEqual([...images].sort());
   });
 
-  it('A/B mode records 3 keyboard choices, keeps them across a reload, and exports them', async () => {
+  it('A/B mode records keyboard choices only on its own panel, one per key, keeps them across a reload, and exports them', async () => {
     const { page } = app.b;
     await page.getByTestId('ab-toggle').click();
     const ab = page.getByTestId('ab');
+    // Keys elsewhere judge nothing: on the tab bar (where ← → move between tabs) or on another view.
+    await page.getByTestId('tab-evaluate').focus();
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowLeft');
+    await page.getByTestId('tab-generate').click();
+    await page.keyboard.press('ArrowDown');
+    await page.getByTestId('tab-evaluate').click();
+    expect(await ab.getAttribute('data-choices')).toBe('0');
+    await ab.locator('.prompt').click(); // the keyboard back on the panel
     for (const [i, key] of (['ArrowLeft', 'ArrowRight', 'ArrowDown'] as const).entries()) {
       const pairKey = await page.getByTestId('ab-pair').getAttribute('data-key');
       await page.keyboard.press(key);
@@ -95,11 +111,17 @@ describe('Evaluate (WASM)', () => {
     }
     // The tie is left out of the agreement, as in ImageReward's evaluation.
     expect(await page.getByTestId('ab-agreement').getAttribute('data-n')).toBe('2');
+    // Two keys in one go judge two pairs, not the same pair twice.
+    await page.evaluate(() => {
+      for (let i = 0; i < 2; i++) document.body.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowLeft', bubbles: true }));
+    });
+    await expect.poll(() => ab.getAttribute('data-choices')).toBe('5');
     await openApp(page, app.url, 'wasm', { view: 'evaluate' });
-    await expect.poll(() => page.getByTestId('ab').getAttribute('data-choices'), { timeout: 30_000 }).toBe('3');
+    await expect.poll(() => page.getByTestId('ab').getAttribute('data-choices'), { timeout: 30_000 }).toBe('5');
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('ab-export').click()]);
     const lines = readFileSync((await download.path())!, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-    expect(lines.map((l) => l.preferred)).toEqual(['a', 'b', 'tie']);
+    expect(lines.map((l) => l.preferred)).toEqual(['a', 'b', 'tie', 'a', 'a']);
+    expect(new Set(lines.map((l) => `${l.prompt}|${l.image_a}`)).size).toBe(5);
     for (const l of lines) {
       expect(l.image_a).toMatch(/^data:image\/png;base64,iVBORw0KGgo/);
       expect(l.image_b).toMatch(/^data:image\/png;base64,iVBORw0KGgo/);
