@@ -130,12 +130,18 @@ describe('Evaluate (WASM)', () => {
     }
   });
 
-  it('Pause stops after the image in progress and Resume finishes the run without making any image twice', async () => {
+  it('Pause stops after the image in progress and Resume finishes the run without making any image twice; Generate waits meanwhile', async () => {
     const { page } = app.b;
     await page.getByTestId('eval-file').setInputFiles(promptFile());
     await page.getByTestId('eval-k').fill('2');
     await page.getByTestId('eval-steps').selectOption('4');
     await page.getByTestId('eval-run').click();
+    // Generate waits for the evaluation and says so, rather than stopping it.
+    await page.getByTestId('tab-generate').click();
+    await page.getByTestId('gen-prompt').fill('a cat');
+    expect(await page.getByTestId('gen-status').textContent()).toMatch(/An evaluation is running \(Evaluate tab\)/);
+    expect(await page.getByTestId('generate').isDisabled()).toBe(true);
+    await page.getByTestId('tab-evaluate').click();
     await expect.poll(() => done(page), { timeout: 60_000 }).toBeGreaterThanOrEqual(2);
     await page.getByTestId('eval-pause').click();
     await expect.poll(() => progress(page).getAttribute('data-status'), { timeout: 30_000 }).toBe('stopped');

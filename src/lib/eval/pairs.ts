@@ -21,8 +21,11 @@ export interface LabelledPair {
 
 /** The file is not a pairs file we can use; `line` is 1-based, 0 for the file as a whole. */
 export class PairsFileError extends PrefLensError {
-  static override hint = 'Fix the line named above: prompt, image_a, image_b and preferred (a, b or tie) on every line.';
   readonly line: number;
+  override get hint(): string {
+    const rule = 'prompt, image_a, image_b and preferred (a, b or tie) on every line';
+    return this.line > 0 ? `Fix that line: ${rule}.` : `A pairs file has ${rule}.`;
+  }
   constructor(line: number, message: string) {
     super(line > 0 ? `line ${line}: ${message}` : message);
     this.name = 'PairsFileError';

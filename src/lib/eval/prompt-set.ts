@@ -27,8 +27,11 @@ export const UNCATEGORIZED = 'uncategorized';
 
 /** A user's prompt file that cannot be read; `line` is 1-based when the problem has one. */
 export class PromptSetError extends PrefLensError {
-  static override hint = 'Fix the line named above (JSONL: one {"prompt": …} per line; CSV: a header with a prompt column).';
   readonly line: number | undefined;
+  override get hint(): string {
+    const format = 'JSONL: one {"prompt": …} per line; CSV: a header with a prompt column';
+    return this.line === undefined ? `A prompt file is ${format}.` : `Fix that line (${format}).`;
+  }
   constructor(message: string, line?: number) {
     super(message);
     this.name = 'PromptSetError';

@@ -34,6 +34,11 @@ export class EngineState {
   chosen = $state<Chosen>({});
   /** Bumped after each load from the store: a file that failed verification was evicted meanwhile. */
   storeVersion = $state(0);
+  /**
+   * The run using the models now. The engine runs one at a time (a new one stops the one before),
+   * so Generate and Evaluate each wait for the other and say why, never stopping it silently.
+   */
+  busy = $state<'generate' | 'evaluate' | null>(null);
   status = $state<'starting' | 'loading-model' | 'ready' | 'failed'>('starting');
   error = $state<Error | null>(null);
   backend = $state<BackendPreference>('auto');

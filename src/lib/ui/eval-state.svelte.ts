@@ -56,8 +56,9 @@ export class EvalState {
   async resume(): Promise<void> {
     const client = this.engine.client;
     const run = this.run;
-    if (!client || !run || this.running) return;
+    if (!client || !run || this.running || this.engine.busy === 'generate') return;
     this.running = true;
+    this.engine.busy = 'evaluate';
     this.error = null;
     const abort = new AbortController();
     this.#abort = abort;
@@ -76,6 +77,7 @@ export class EvalState {
       await this.#setStatus('stopped');
     } finally {
       this.running = false;
+      this.engine.busy = null;
       this.#abort = null;
     }
   }

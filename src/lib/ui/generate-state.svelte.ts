@@ -36,7 +36,7 @@ export class GenerateState {
   readonly nOk = $derived(inLimits('n', this.n));
   readonly stepsOk = $derived(inLimits('steps', this.steps));
   readonly seedOk = $derived(inLimits('seed', this.seed));
-  readonly canGenerate = $derived(this.ready && !this.#running && this.nOk && this.stepsOk && this.seedOk && this.prompt.trim().length > 0);
+  readonly canGenerate = $derived.by(() => this.ready && !this.#running && this.#engine.busy !== 'evaluate' && this.nOk && this.stepsOk && this.seedOk && this.prompt.trim().length > 0);
   readonly made = $derived(this.#items.filter((it) => it.candidate).length);
   /** Denoising steps done over the whole grid (a finished candidate also counts its decode). */
   readonly stepsDone = $derived(this.#items.reduce((a, it) => a + (it.candidate ? it.steps + 1 : it.step), 0));
@@ -98,6 +98,7 @@ export class GenerateState {
   }
 
   generate(): void {
+    if (this.#engine.busy === 'evaluate') return;
     releaseItems(this.#items);
     const { prompt, n, seed, steps } = this;
     this.#runPrompt = prompt;
@@ -120,9 +121,10 @@ export class GenerateState {
   /** Make `count` candidates from `runSeed`; `place` maps the run's index to the grid's. */
   async #run(runSeed: number, count: number, place: (i: number) => number): Promise<void> {
     const client = this.#engine.client;
-    if (!client) return;
+    if (!client || this.#engine.busy === 'evaluate') return;
     this.#error = null;
     this.#running = true;
+    this.#engine.busy = 'generate';
     try {
       const report = await client.generate({ prompt: this.#runPrompt, n: count, seed: runSeed, steps: this.steps }, (e) =>
         this.#onEvent(e.kind === 'step' ? { ...e, index: place(e.index) } : e.kind === 'candidate' ? { ...e, candidate: { ...e.candidate, index: place(e.candidate.index) } } : e),
@@ -132,6 +134,7 @@ export class GenerateState {
       this.#error = e as Error;
     } finally {
       this.#running = false;
+      this.#engine.busy = null;
     }
   }
 
