@@ -19,9 +19,10 @@ export async function decodeImage(bytes: Uint8Array, fileName: string): Promise<
     image = await decodeAs(header, bytes);
   } catch (e) {
     if (e instanceof PrefLensError) throw e;
-    const reason = describe(e);
-    const cutShort = looksTruncated(header.type, bytes) ? 'the file is incomplete (cut short?): ' : '';
-    throw new ImageDecodeError(fileName, cutShort + (reason || 'the decoder gave no reason'));
+    // A cut-short file is said as such: the library's own words for it ("Invalid typed array
+    // length") tell the user nothing. Other failures keep the library's reason.
+    if (looksTruncated(header.type, bytes)) throw new ImageDecodeError(fileName, 'the file is incomplete: it ends before the image data does (an interrupted download or copy?)');
+    throw new ImageDecodeError(fileName, `the data is corrupt (${describe(e) || 'the decoder gave no reason'})`);
   }
   if (image.width !== header.width || image.height !== header.height) {
     // Only reachable for a malformed file whose header disagrees with its data.

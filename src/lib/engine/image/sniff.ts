@@ -31,6 +31,7 @@ export function sniffImageType(bytes: Uint8Array): ImageType | undefined {
  * malformed (so a truncated file fails here with a reason instead of deep inside a decoder).
  */
 export function readImageHeader(bytes: Uint8Array, fileName: string): ImageHeader {
+  if (bytes.byteLength === 0) throw new ImageDecodeError(fileName, 'the file is empty (0 bytes)');
   const type = sniffImageType(bytes);
   if (!type) throw new UnsupportedImageTypeError(fileName);
   const found = type === 'png' ? pngSize(bytes) : type === 'jpeg' ? jpegSize(bytes) : webpSize(bytes);
