@@ -149,6 +149,21 @@ describe('bad files and a full disk (WASM)', () => {
     expect(await card(page, wrong).getByTestId('family-file').first().getAttribute('data-state')).toBe('missing');
   });
 
+  it('Add refuses a non-https URL before any request, and a manifest that is not there is named and not listed', async () => {
+    const { page } = b; // still on the Models view of the test above
+    const cards = await page.getByTestId('family').count();
+    const alert = page.locator('form.add [role="alert"]');
+    b.requests.length = 0;
+    for (const [url, says] of [['ftp://models.example/preflens.json', /^ftp:\/\/ is not allowed: a model is only fetched over https/],
+      ['http://models.example/x/', /^http:\/\/ is not allowed/], [`${models.url}/ok/nothing/preflens.json`, /HTTP 404/]] as const) {
+      await page.getByTestId('family-url').fill(url);
+      await page.getByRole('button', { name: 'Add', exact: true }).click();
+      await expect.poll(() => alert.textContent()).toMatch(says);
+      expect(await page.getByTestId('family').count()).toBe(cards);
+    }
+    expect(b.requests.filter((r) => r.includes('models.example'))).toEqual([]);
+  });
+
   it('evicts and names a cached file that was damaged on disk, and falls back to the built-in model', async () => {
     const { page } = b;
     const vp = manifest('ok', 'vp-tiny');

@@ -5,12 +5,27 @@
 import type { CheckpointStatus, DownloadProgress, FamilyStatus, GetProgress, ImportProgress, ImportRequest, StorageInfo } from '../worker/client.ts';
 import type { EngineState } from './engine-state.svelte.ts';
 import { isImportedFamily } from '../engine/families/imported-url.ts';
+import { fetchableUrl } from '../engine/families/file-entry.ts';
 
 const ADDED_KEY = 'preflens.added-families';
 
 export const SHIPPED_FAMILIES = () => [new URL('manifests/sd-turbo.json', document.baseURI).href];
 /** Published checkpoints the app can get and import by itself ("Get ImageReward"). */
 export const SHIPPED_CHECKPOINTS = () => [new URL('manifests/imagereward.json', document.baseURI).href];
+
+/** An absolute https manifest URL (http only for this machine), or an Error saying what is wrong. */
+export function checkedFamilyUrl(raw: string, base = document.baseURI): string {
+  let url: URL;
+  try {
+    url = new URL(raw.trim().replace(/\/$/, '/preflens.json'), base);
+  } catch {
+    throw new Error(`"${raw.trim()}" is not a URL`);
+  }
+  if (!fetchableUrl(url)) {
+    throw new Error(`${url.protocol}// is not allowed: a model is only fetched over https (plain http only from this machine)`);
+  }
+  return url.href;
+}
 
 function loadAdded(): string[] {
   try {
@@ -78,13 +93,24 @@ export class FamiliesState {
     this.storage = (await this.engine.client?.storageInfo().catch(() => null)) ?? null;
   }
 
-  /** Add a family by the URL of its manifest (a VP-Score export's preflens.json, or an SD-Turbo one). */
+  /**
+   * Add a family by the URL of its manifest (a VP-Score export's preflens.json, or an SD-Turbo one).
+   * A URL that is not https (http only on this machine) is refused before any request; one whose
+   * manifest cannot be read is not listed: the error says why (thrown for the form to show).
+   */
   async add(raw: string): Promise<void> {
     // A folder URL ("…/my-export/") means the preflens.json inside it.
-    const url = new URL(raw.trim().replace(/\/$/, '/preflens.json'), document.baseURI).href;
-    if (!this.urls.includes(url)) this.urls = [...this.urls, url];
+    const url = checkedFamilyUrl(raw);
+    if (this.urls.includes(url)) return this.refresh(url);
+    this.urls = [...this.urls, url];
     await this.refresh(url);
-    if (this.status[url] && !this.added.includes(url)) {
+    const error = this.errors[url];
+    if (error) {
+      this.urls = this.urls.filter((u) => u !== url);
+      delete this.errors[url];
+      throw error;
+    }
+    if (!this.added.includes(url)) {
       this.added = [...this.added, url];
       localStorage.setItem(ADDED_KEY, JSON.stringify(this.added));
     }

@@ -13,6 +13,12 @@ export interface FileEntry {
 
 export type Fail = (what: string) => never;
 
+/** https, or plain http for this machine only (a local test or a server on localhost). */
+export function fetchableUrl(url: URL): boolean {
+  const local = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+  return url.protocol === 'https:' || (url.protocol === 'http:' && local);
+}
+
 /**
  * A relative path inside the family (no "..", no leading "/") or an absolute https URL; plain http
  * only for this machine (a local test or a server on localhost), never for a remote host.
@@ -26,8 +32,7 @@ export function checkFilePath(file: unknown, where: string, fail: Fail): string 
     } catch {
       return fail(`"${where}" is not a valid URL: ${file}`);
     }
-    const local = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
-    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && local)) {
+    if (!fetchableUrl(url)) {
       return fail(`"${where}" must be an https URL (found ${url.protocol}//${url.host})`);
     }
     return file;
