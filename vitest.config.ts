@@ -14,7 +14,7 @@ export default defineConfig({
           include: ['tests/**/*.test.ts'],
           exclude: ['tests/e2e/**'],
           environment: 'node',
-          globalSetup: ['tests/fixtures/checkpoint-fixture.ts'],
+          globalSetup: ['tests/fixtures/system-deps.ts', 'tests/fixtures/checkpoint-fixture.ts'],
           // Hooks load and score models like tests do: the same bound, so a busy machine is not a failure.
           testTimeout: 60_000,
           hookTimeout: 60_000,
@@ -27,7 +27,7 @@ export default defineConfig({
           environment: 'node',
           testTimeout: 240_000,
           hookTimeout: 120_000,
-          globalSetup: ['tests/fixtures/checkpoint-fixture.ts'],
+          globalSetup: ['tests/fixtures/system-deps.ts', 'tests/fixtures/checkpoint-fixture.ts'],
           fileParallelism: false,
         },
       },
