@@ -63,12 +63,23 @@ describe('your own model folder', () => {
     await b.page.getByTestId('image-input').setInputFiles(six);
     builtin = new Map((await scoreAll(6)).map((c) => [c.name, c.score]));
     expect(await modelLabel()).toContain('vp-tiny ·');
+    // Until a real model is in use the page says so, and what a score means.
+    const notice = b.page.getByTestId('test-models-notice');
+    expect(await notice.textContent()).toMatch(/random weights, so its scores mean nothing, and\s+images come from a tiny test generator/);
+    expect(await b.page.getByTestId('score-meaning').textContent()).toMatch(/0 is the set's average.*not comparable/s);
   });
 
   it('loads a folder with a different, wider model and scores with it', async () => {
     await b.page.getByTestId('model-folder-input').setInputFiles(MODEL_DIRS.wide);
     await expect.poll(modelLabel, { timeout: 60_000 }).toContain('vp-tiny-wide');
     expect(await modelLabel()).toContain('from folder vp-tiny-wide');
+    // A real reward model is in use: the notice keeps only the generator's part, and leads to Models.
+    const notice = b.page.getByTestId('test-models-notice');
+    await expect.poll(() => notice.textContent()).not.toMatch(/scores mean nothing/);
+    expect(await notice.textContent()).toMatch(/images come from a tiny test generator/);
+    await notice.getByTestId('get-real-model').click();
+    expect(await b.page.locator('#panel-models').isVisible()).toBe(true);
+    await b.page.getByTestId('tab-compare').click();
     const wide = await scoreAll(6);
     expect(wide.map((c) => c.rank)).toEqual([1, 2, 3, 4, 5, 6]);
     // A different model gives different scores for the same images and prompt.

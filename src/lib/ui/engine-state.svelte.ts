@@ -43,6 +43,8 @@ export class EngineState {
   error = $state<Error | null>(null);
   backend = $state<BackendPreference>('auto');
   generator = $state<LoadedGenerator | null>(null);
+  /** The generator is the built-in test one (random weights). */
+  generatorBuiltin = $state(false);
   generatorError = $state<Error | null>(null);
   /** fp32/fp16 forced by ?variant= (tests, or a user comparing the two). */
   variant: DtypeVariant | undefined = undefined;
@@ -81,6 +83,7 @@ export class EngineState {
     if (!client) return;
     try {
       this.generator = await client.loadGenerator({ kind: 'url', baseUrl: BUILTIN_DIFFUSION_URL() }, { variant: this.variant });
+      this.generatorBuiltin = true;
       this.generatorError = null;
       this.#choose({ generator: undefined });
     } catch (e) {
@@ -108,6 +111,7 @@ export class EngineState {
       }
       try {
         this.generator = await client.loadGenerator(source, { variant: this.variant });
+        this.generatorBuiltin = false;
         this.generatorError = null;
         this.#choose({ generator: remember(true) });
         return true;
