@@ -127,7 +127,7 @@ describe.each(paths)('$name', ({ webgpu, backend, header, cancelRun: [cancelN, c
     expect(after.score).toBeCloseTo(before.score, 5);
   });
 
-  it('Cancel mid-run keeps the finished candidates', async () => {
+  it('Cancel mid-run keeps the finished candidates; "Make the remaining" finishes the run', async () => {
     const { page } = b;
     await whenFirstRanked(page, 99, 'cancel');
     await generate(page, cancelN, 99, cancelSteps);
@@ -137,6 +137,14 @@ describe.each(paths)('$name', ({ webgpu, backend, header, cancelRun: [cancelN, c
     expect(kept).toBeLessThan(cancelN);
     // Candidate events may land just after the run's result: wait for the grid to settle.
     await expect.poll(async () => (await readCandidates(page)).filter((c) => c.rank > 0).length).toBe(kept);
+    // The rest is made from where the run stopped: every seed once, the kept ones untouched.
+    const keptNoise = (await readCandidates(page)).filter((c) => c.rank > 0).map((c) => c.noiseHash).sort();
+    await page.getByTestId('gen-make-rest').click();
+    await page.waitForFunction(RANKED, cancelN, { timeout: 120_000 });
+    const all = await readCandidates(page);
+    expect(all.map((c) => c.seed).sort((x, y) => x - y)).toEqual(Array.from({ length: cancelN }, (_, i) => 99 + i));
+    expect(keptNoise.every((h) => all.some((c) => c.noiseHash === h))).toBe(true);
+    expect(await page.getByTestId('gen-make-rest').count()).toBe(0);
   });
 
   // Last on the WebGPU page (opened with ?test-hooks), whose pipelines are already compiled: a new

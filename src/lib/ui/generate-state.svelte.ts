@@ -38,6 +38,12 @@ export class GenerateState {
   readonly seedOk = $derived(inLimits('seed', this.seed));
   readonly canGenerate = $derived.by(() => this.ready && !this.#running && this.#engine.busy !== 'evaluate' && this.nOk && this.stepsOk && this.seedOk && this.prompt.trim().length > 0);
   readonly made = $derived(this.#items.filter((it) => it.candidate).length);
+  /** How many candidates a cancelled run left unmade (the grid's last ones), for "Make the remaining". */
+  readonly remaining = $derived.by(() => {
+    const first = this.#items.findIndex((it) => !it.candidate);
+    if (this.#running || first < 0 || !this.#items.slice(first).every((it) => !it.candidate)) return 0;
+    return this.#items.length - first;
+  });
   /** Denoising steps done over the whole grid (a finished candidate also counts its decode). */
   readonly stepsDone = $derived(this.#items.reduce((a, it) => a + (it.candidate ? it.steps + 1 : it.step), 0));
   // backend/variant only when forced: they change the pixels, whereas "auto" is the opener's own choice.
@@ -118,15 +124,27 @@ export class GenerateState {
     void this.#run(it.seed, 1, () => index);
   }
 
-  /** Make `count` candidates from `runSeed`; `place` maps the run's index to the grid's. */
-  async #run(runSeed: number, count: number, place: (i: number) => number): Promise<void> {
+  /** After a Cancel: the run's missing candidates, with its own prompt, seed and steps. */
+  makeRemaining(): void {
+    const run = this.#shareParams;
+    const count = this.remaining;
+    if (!run || !count) return;
+    this.#notice = '';
+    void this.#run(run.seed, run.n, (i) => i, { from: run.n - count, steps: run.steps });
+  }
+
+  /**
+   * Make `count` candidates from `runSeed` (from index `from`, with `steps`: a resumed run's own);
+   * `place` maps the run's index to the grid's.
+   */
+  async #run(runSeed: number, count: number, place: (i: number) => number, o: { from?: number; steps?: number } = {}): Promise<void> {
     const client = this.#engine.client;
     if (!client || this.#engine.busy === 'evaluate') return;
     this.#error = null;
     this.#running = true;
     this.#engine.busy = 'generate';
     try {
-      const report = await client.generate({ prompt: this.#runPrompt, n: count, seed: runSeed, steps: this.steps }, (e) =>
+      const report = await client.generate({ prompt: this.#runPrompt, n: count, seed: runSeed, steps: o.steps ?? this.steps, ...(o.from ? { from: o.from } : {}) }, (e) =>
         this.#onEvent(e.kind === 'step' ? { ...e, index: place(e.index) } : e.kind === 'candidate' ? { ...e, candidate: { ...e.candidate, index: place(e.candidate.index) } } : e),
       );
       if (report.cancelled) this.#notice = `${this.#notice ? `${this.#notice} ` : ''}Cancelled: ${report.candidates.length} of ${count} made and kept.`;
