@@ -119,15 +119,23 @@ describe('Evaluate (WASM)', () => {
     await openApp(page, app.url, 'wasm', { view: 'evaluate' });
     await expect.poll(() => page.getByTestId('ab').getAttribute('data-choices'), { timeout: 30_000 }).toBe('5');
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('ab-export').click()]);
-    const lines = readFileSync((await download.path())!, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-    expect(lines.map((l) => l.preferred)).toEqual(['a', 'b', 'tie', 'a', 'a']);
-    expect(new Set(lines.map((l) => `${l.prompt}|${l.image_a}`)).size).toBe(5);
-    for (const l of lines) {
-      expect(l.image_a).toMatch(/^data:image\/png;base64,iVBORw0KGgo/);
-      expect(l.image_b).toMatch(/^data:image\/png;base64,iVBORw0KGgo/);
-      expect(typeof l.score_a).toBe('number');
+    const exported = (await download.path())!;
+    const lines = readFileSync(exported, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    // DPO-style: a decided pair is chosen/rejected; the tie keeps image_a/image_b.
+    expect(lines.map((l) => l.preferred ?? 'decided')).toEqual(['decided', 'decided', 'tie', 'decided', 'decided']);
+    const images = lines.map((l) => (l.preferred ? [l.image_a, l.image_b] : [l.chosen, l.rejected]));
+    expect(new Set(lines.map((l, i) => `${l.prompt}|${images[i].join('|')}`)).size).toBe(5);
+    for (const [i, l] of lines.entries()) {
+      for (const im of images[i]) expect(im).toMatch(/^data:image\/png;base64,iVBORw0KGgo/);
+      expect(typeof (l.score_a ?? l.score_chosen)).toBe('number');
       expect(PROMPTS.map((p) => p.prompt)).toContain(l.prompt);
     }
+    // The export loads back as a pairs file, with no images folder: its images are inline.
+    await page.getByTestId('pairs-file').setInputFiles(exported);
+    await page.getByTestId('pairs-run').click();
+    const result = page.getByTestId('pairs-result');
+    await result.waitFor({ timeout: 60_000 });
+    expect(await result.getAttribute('data-n')).toBe('4'); // the tie is left out
   });
 
   it('Pause stops after the image in progress and Resume finishes the run without making any image twice; Generate waits meanwhile', async () => {

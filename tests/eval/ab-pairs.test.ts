@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { choiceOf, choicesJsonl, nextPair, pairKey } from '../../src/lib/eval/ab-pairs.ts';
+import { parsePairs } from '../../src/lib/eval/pairs.ts';
 import type { EvalResult } from '../../src/lib/eval/eval-run.ts';
 import { agreement } from '../../src/lib/eval/accuracy.ts';
 
@@ -37,8 +38,19 @@ describe('A/B pairs', () => {
     expect(stats.overall).toMatchObject({ n: 3, tiesExcluded: 1, correct: 2 });
     const lines = choicesJsonl(choices, (id, k) => results.find((x) => x.promptId === id && x.k === k)?.png).trim().split('\n');
     expect(lines).toHaveLength(4);
+    const url = (k: number) => `data:image/png;base64,${Buffer.from([137, 80, k]).toString('base64')}`;
+    // DPO-style for a decided pair: the chosen image and the rejected one, with their scores.
+    const [win, lose] = choices[0].choice === 'a' ? [choices[0].a, choices[0].b] : [choices[0].b, choices[0].a];
     const first = JSON.parse(lines[0]);
-    expect(first).toMatchObject({ prompt: 'prompt p1', preferred: choices[0].choice, score_a: choices[0].a.score, score_b: choices[0].b.score });
-    expect(first.image_a).toBe(`data:image/png;base64,${Buffer.from([137, 80, choices[0].a.k]).toString('base64')}`);
+    expect(first).toMatchObject({
+      prompt: 'prompt p1', chosen: url(win.k), rejected: url(lose.k), score_chosen: win.score, score_rejected: lose.score,
+      seed_chosen: win.seed, seed_rejected: lose.seed,
+    });
+    expect(Object.keys(first).filter((k) => /^(image_|preferred)/.test(k))).toEqual([]);
+    expect(JSON.parse(lines[3])).toMatchObject({ preferred: 'tie', image_a: url(choices[3].a.k), image_b: url(choices[3].b.k) });
+    // It loads back as a pairs file: the same judgements (a decided pair is "chosen over rejected").
+    const back = parsePairs(lines.join('\n'));
+    expect(back.map((p) => p.preferred)).toEqual(['a', 'a', 'a', 'tie']);
+    expect(back.map((p) => [p.imageA, p.imageB])).toEqual(choices.map((c) => (c.choice === 'b' ? [url(c.b.k), url(c.a.k)] : [url(c.a.k), url(c.b.k)])));
   });
 });

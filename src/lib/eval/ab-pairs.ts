@@ -63,19 +63,29 @@ export function choiceOf(runId: string, pair: AbPair, choice: Preference, at = D
 }
 
 /**
- * The choices as JSONL in the pairs-file format (prompt, image_a, image_b, preferred, category) plus
- * both scores; images as PNG data URLs so the file stands alone.
+ * The choices as JSONL that loads back as a pairs file (eval/pairs.ts) and that a DPO trainer takes:
+ * a decided pair is {prompt, chosen, rejected}, a tie {prompt, image_a, image_b, preferred: "tie"};
+ * with the category, VP-Score's scores and the seeds; images inline as PNG data URLs so the file
+ * stands alone.
  */
 export function choicesJsonl(choices: readonly AbChoice[], pngOf: (promptId: string, k: number) => Uint8Array | undefined): string {
   const dataUrl = (promptId: string, k: number) => {
     const png = pngOf(promptId, k);
     return png ? `data:image/png;base64,${base64(png)}` : null;
   };
-  return choices.map((c) => JSON.stringify({
-    prompt: c.prompt, category: c.category,
-    image_a: dataUrl(c.promptId, c.a.k), image_b: dataUrl(c.promptId, c.b.k),
-    preferred: c.choice, score_a: c.a.score, score_b: c.b.score, seed_a: c.a.seed, seed_b: c.b.seed,
-  })).join('\n') + (choices.length ? '\n' : '');
+  return choices.map((c) => {
+    if (c.choice === 'tie') {
+      return JSON.stringify({
+        prompt: c.prompt, category: c.category, image_a: dataUrl(c.promptId, c.a.k), image_b: dataUrl(c.promptId, c.b.k),
+        preferred: 'tie', score_a: c.a.score, score_b: c.b.score, seed_a: c.a.seed, seed_b: c.b.seed,
+      });
+    }
+    const [win, lose] = c.choice === 'a' ? [c.a, c.b] : [c.b, c.a];
+    return JSON.stringify({
+      prompt: c.prompt, category: c.category, chosen: dataUrl(c.promptId, win.k), rejected: dataUrl(c.promptId, lose.k),
+      score_chosen: win.score, score_rejected: lose.score, seed_chosen: win.seed, seed_rejected: lose.seed,
+    });
+  }).join('\n') + (choices.length ? '\n' : '');
 }
 
 function base64(bytes: Uint8Array): string {

@@ -3,7 +3,7 @@
 // the engine in Node — and each pair gets its two scores back.
 import type { EngineApi, ImageInput } from '../engine/engine-api.ts';
 import type { ScoredPair } from './accuracy.ts';
-import type { LabelledPair } from './pairs.ts';
+import { isInlineImage, type LabelledPair } from './pairs.ts';
 
 export type ImageFile = ImageInput;
 
@@ -54,4 +54,21 @@ export async function scorePairs(
     scored.push({ line: p.line, prompt: p.prompt, imageA: p.imageA, imageB: p.imageB, preferred: p.preferred, scoreA: a, scoreB: b, ...(p.category ? { category: p.category } : {}) });
   }
   return { scored, skipped };
+}
+
+/**
+ * The picked folder's files plus the images given inline in the pairs file (the A/B export's
+ * data: URLs), all by the name the pairs use.
+ */
+export function withInlineImages(pairs: readonly LabelledPair[], files: ReadonlyMap<string, ImageFile>): Map<string, ImageFile> {
+  const all = new Map(files);
+  for (const p of pairs) {
+    for (const [image, side] of [[p.imageA, 'a'], [p.imageB, 'b']] as const) {
+      if (!isInlineImage(image) || all.has(image)) continue;
+      // A File, not a plain object: the app sends it to the engine's worker, which clones it.
+      const bytes = Uint8Array.from(atob(image.slice(image.indexOf(',') + 1)), (ch) => ch.charCodeAt(0));
+      all.set(image, new File([bytes], `line ${p.line}, image ${side}`, { type: image.slice(5, image.indexOf(';')) }));
+    }
+  }
+  return all;
 }

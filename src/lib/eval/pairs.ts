@@ -1,9 +1,12 @@
 // A labelled pairs file: one human judgement per line, JSON Lines —
 //   {"prompt": "...", "image_a": "a.png", "image_b": "b.png", "preferred": "a" | "b" | "tie",
 //    "category"?: "...", "id"?: "..."}
-// Blank lines and lines starting with # or // are skipped. Images are named relative to a folder
-// the user picks, so a path that could reach outside it (absolute, "..", a URL) is refused: the
-// app could not read it anyway, and a URL would mean a network request we promise not to make.
+// or, DPO-style (what the A/B export writes for a decided pair), {"prompt", "chosen", "rejected", …}
+// = image_a chosen over image_b. Blank lines and lines starting with # or // are skipped. Images are
+// named relative to a folder the user picks, so a path that could reach outside it (absolute, "..",
+// a URL) is refused: the app could not read it anyway, and a URL would mean a network request we
+// promise not to make. An image may also be inline, a data:image/…;base64 URL (the A/B export's
+// own images): nothing to fetch. score_*/seed_* fields (the export's) are kept out of the judgement.
 import { PrefLensError } from '../engine/errors.ts';
 
 export type Preference = 'a' | 'b' | 'tie';
@@ -34,8 +37,15 @@ export class PairsFileError extends PrefLensError {
 }
 
 const REQUIRED = ['prompt', 'image_a', 'image_b', 'preferred'] as const;
+const DPO = ['chosen', 'rejected'] as const;
+/** Written by the A/B export for the record; not part of the judgement. */
+const INFO = ['score_a', 'score_b', 'seed_a', 'seed_b', 'score_chosen', 'score_rejected', 'seed_chosen', 'seed_rejected'] as const;
 const OPTIONAL = ['category', 'id'] as const;
-const ALLOWED: readonly string[] = [...REQUIRED, ...OPTIONAL];
+const ALLOWED: readonly string[] = [...REQUIRED, ...DPO, ...OPTIONAL, ...INFO];
+const INLINE_IMAGE = /^data:image\/(png|jpeg|webp);base64,[A-Za-z0-9+/]+=*$/;
+
+/** An image given in the line itself (the A/B export's), not a file of the folder. */
+export const isInlineImage = (name: string) => name.startsWith('data:');
 const PREFERENCES: readonly string[] = ['a', 'b', 'tie'];
 
 export function parsePairs(text: string): LabelledPair[] {
@@ -72,10 +82,17 @@ function parseLine(text: string, line: number): LabelledPair {
   const unknown = Object.keys(obj).filter((key) => !ALLOWED.includes(key));
   if (unknown.length) {
     const names = unknown.map((key) => `"${key}"`).join(', ');
-    throw new PairsFileError(line, `unknown field${unknown.length > 1 ? 's' : ''} ${names} (allowed: ${ALLOWED.join(', ')})`);
+    throw new PairsFileError(line, `unknown field${unknown.length > 1 ? 's' : ''} ${names} (allowed: ${[...REQUIRED, ...DPO, ...OPTIONAL].join(', ')}, and the A/B export's score_*/seed_*)`);
   }
-  for (const key of REQUIRED) {
+  const dpo = DPO.some((key) => key in obj);
+  if (dpo && REQUIRED.slice(1).some((key) => key in obj)) {
+    throw new PairsFileError(line, 'use either "chosen"/"rejected" or "image_a"/"image_b"/"preferred", not both');
+  }
+  for (const key of dpo ? ['prompt', ...DPO] : REQUIRED) {
     if (!(key in obj)) throw new PairsFileError(line, `missing field "${key}"`);
+  }
+  for (const key of INFO) {
+    if (key in obj && typeof obj[key] !== 'number') throw new PairsFileError(line, `"${key}" must be a number, found ${describe(obj[key])}`);
   }
   const field = (key: string): string => {
     const v = obj[key];
@@ -84,13 +101,15 @@ function parseLine(text: string, line: number): LabelledPair {
     return v;
   };
   const prompt = field('prompt');
-  const imageA = checkImagePath(field('image_a'), 'image_a', line);
-  const imageB = checkImagePath(field('image_b'), 'image_b', line);
-  if (!PREFERENCES.includes(obj.preferred as string)) {
+  const [keyA, keyB] = dpo ? DPO : (['image_a', 'image_b'] as const);
+  const imageA = checkImagePath(field(keyA), keyA, line);
+  const imageB = checkImagePath(field(keyB), keyB, line);
+  const preferred = dpo ? 'a' : obj.preferred;
+  if (!PREFERENCES.includes(preferred as string)) {
     throw new PairsFileError(line, `"preferred" must be "a", "b" or "tie", found ${describe(obj.preferred)}`);
   }
-  if (imageA === imageB) throw new PairsFileError(line, `image_a and image_b are the same file "${imageA}"`);
-  const pair: LabelledPair = { line, prompt, imageA, imageB, preferred: obj.preferred as Preference };
+  if (imageA === imageB) throw new PairsFileError(line, `${keyA} and ${keyB} are the same ${isInlineImage(imageA) ? 'image' : `file "${imageA}"`}`);
+  const pair: LabelledPair = { line, prompt, imageA, imageB, preferred: preferred as Preference };
   if ('category' in obj) pair.category = field('category');
   if ('id' in obj) pair.id = field('id');
   return pair;
@@ -98,7 +117,11 @@ function parseLine(text: string, line: number): LabelledPair {
 
 /** Names relative to the picked folder, "/" between subfolders; anything else is refused by name. */
 function checkImagePath(path: string, key: string, line: number): string {
-  const fail = (why: string) => new PairsFileError(line, `${key} "${path}" ${why}`);
+  const fail = (why: string) => new PairsFileError(line, `${key} ${isInlineImage(path) ? describe(path) : `"${path}"`} ${why}`);
+  if (isInlineImage(path)) {
+    if (!INLINE_IMAGE.test(path)) throw fail('is not an inline PNG, JPEG or WebP (data:image/…;base64,…)');
+    return path;
+  }
   if (/^[a-zA-Z]:[\\/]/.test(path) || path.startsWith('/') || path.startsWith('\\')) {
     throw fail('is an absolute path; name the file relative to the images folder');
   }
