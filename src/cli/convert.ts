@@ -18,6 +18,7 @@ import { decodeImage } from '../lib/engine/image/decode.ts';
 import { readVpScoreFolder } from '../lib/engine/families/vp-score-folder.ts';
 import { parseRuntime } from './runtime-option.ts';
 import { wholeOption } from './whole-option.ts';
+import { outFolderProblem } from './out-folder.ts';
 import type { Sink } from './sink.ts';
 
 export const CONVERT_USAGE = 'usage: preflens convert --model DIR --to fp16,q8,q4,q4f16 [--out DIR] [--runtime wasm|native] [--threads N] [--json] [--check IMAGE...]';
@@ -51,6 +52,11 @@ export async function convertCommand(argv: string[], out: Sink, err: Sink): Prom
   const threads = wholeOption('threads', args.values.threads);
   if ('error' in runtime || 'error' in threads) {
     err.write(`${'error' in runtime ? runtime.error : 'error' in threads ? threads.error : ''}\n${CONVERT_USAGE}\n`);
+    return 2;
+  }
+  const outProblem = outDir && outFolderProblem(outDir);
+  if (outProblem) {
+    err.write(`${outProblem}\n${CONVERT_USAGE}\n`);
     return 2;
   }
   if (!model || !variants.length || unknown.length) {

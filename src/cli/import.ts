@@ -12,6 +12,8 @@ import type { VpDtype } from '../lib/engine/families/vp-score-manifest.ts';
 import { fileSource } from './file-source.ts';
 import { folderSink } from './folder-sink.ts';
 import type { Sink } from './sink.ts';
+import { fsReason } from './fs-reason.ts';
+import { outFolderProblem } from './out-folder.ts';
 
 export const IMPORT_USAGE = 'usage: preflens import --checkpoint FILE --vocab FILE --out DIR [--to q8,q4,q4f16,fp16] ' +
   '[--id ID] [--name NAME] [--mean M --std S] [--vision-heads N --text-heads N]';
@@ -47,13 +49,15 @@ export async function importCommand(argv: string[], out: Sink, err: Sink): Promi
   const vision = num('vision-heads', values['vision-heads'], positiveInt, 'a whole number above 0');
   const text = num('text-heads', values['text-heads'], positiveInt, 'a whole number above 0');
   if (!values.checkpoint || !values.vocab || !values.out) problems.push('--checkpoint, --vocab and --out are required');
+  const outProblem = values.out && outFolderProblem(values.out);
+  if (outProblem) problems.push(outProblem);
   if (problems.length) {
     err.write(`${problems.join('\n')}\n${IMPORT_USAGE}\n`);
     return 2;
   }
   const checkpoint = (() => { try { return fileSource(values.checkpoint!); } catch (e) { return e as Error; } })();
   if (checkpoint instanceof Error) {
-    err.write(`preflens: ${values.checkpoint}: ${(checkpoint as NodeJS.ErrnoException).code ?? checkpoint.message}\n`);
+    err.write(`preflens: ${values.checkpoint}: ${fsReason(checkpoint)}\n`);
     return 1;
   }
   const dir = resolve(values.out!);

@@ -83,7 +83,7 @@ describe('preflens score', () => {
     expect(ok.rank).toBe(1);
   });
 
-  it('refuses --threads and --batch outside their whole-number ranges, naming them; --help prints the usage (exit 0)', async () => {
+  it('refuses --threads and --batch outside their ranges and --out on a file, naming them; --help prints the usage (exit 0)', async () => {
     const [img] = writeImages([sixImages()[0]]);
     for (const [flag, value, range] of [['--threads', '999', '1 to 16'], ['--threads', '0', '1 to 16'], ['--threads', 'abc', '1 to 16'],
       ['--batch', 'abc', '1 to 64'], ['--batch', '2.5', '1 to 64'], ['--batch', '-1', '1 to 64']] as const) {
@@ -94,6 +94,11 @@ describe('preflens score', () => {
     const err = capture();
     expect(await main(['convert', '--model', MODEL_DIRS.tiny, '--threads', '0'], capture(), err)).toBe(2);
     expect(err.text).toMatch(/^--threads must be a whole number from 1 to 16, got "0"/);
+    for (const cmd of [['convert', '--model', MODEL_DIRS.tiny, '--to', 'q8'], ['import', '--checkpoint', img, '--vocab', img]]) {
+      const e = capture();
+      expect(await main([...cmd, '--out', img], capture(), e)).toBe(2);
+      expect(e.text).toContain(`--out ${img} is a file, not a folder`);
+    }
     const out = capture();
     expect(await main(['--help'], out, capture())).toBe(0);
     expect(out.text).toMatch(/^usage: preflens score .*\nusage: preflens convert .*\nusage: preflens import /);
