@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { chooseVariant, parseDiffusionManifest, type DiffusionManifest } from '../../../src/lib/engine/families/diffusion-manifest.ts';
 import { ManifestError } from '../../../src/lib/engine/errors.ts';
+import { planFamily } from '../../../src/lib/engine/families/family-plan.ts';
 
 const graphs = (suffix: string) => ({
   text_encoder: { file: `text_encoder${suffix}.onnx`, bytes: 10 },
@@ -53,6 +54,13 @@ describe('chooseVariant', () => {
   it('refuses fp16 where it would silently give zeros', () => {
     expect(() => chooseVariant(fp16Only, 'webgpu', false)).toThrow(/no shader-f16/);
     expect(() => chooseVariant(both, 'webgpu', false, 'fp16')).toThrow(/shader-f16/);
+  });
+  it('a small fp16-only family on an adapter without shader-f16 is planned, saying WASM runs it', () => {
+    const sized = parse({ ...base, tokenizer: { file: 'tokenizer.json', bytes: 5 },
+      variants: { fp16: { ...graphs('.fp16'), vae_decoder: { file: 'vae_decoder.fp16.onnx', bytes: 10 } } } }) as DiffusionManifest;
+    const plan = planFamily(sized, 'https://host.example/sd/preflens.json', 'webgpu', false);
+    expect(plan.variant).toBe('fp16');
+    expect(plan.warning).toBe('This device cannot run it: its WebGPU adapter has no shader-f16, which the fp16 graphs need, and WASM runs them (choose WASM as the backend).');
   });
   it('honours a forced variant the family has', () => {
     expect(chooseVariant(both, 'wasm', false, 'fp16')).toBe('fp16');

@@ -50,6 +50,8 @@ export function planFamily(m: FamilyManifest, manifestUrl: string, ep: EpName, s
   const entries: { graph: FileEntry[]; all: FileEntry[] } = { graph: [], all: [] };
   let variant: string;
   let variants: string[];
+  /** An fp16-only family on a WebGPU adapter without shader-f16: planned, to be shown, but not runnable. */
+  let noF16 = false;
   if (m.kind === 'vp-score') {
     variants = vpDtypes(m);
     variant = chooseVpDtype(m, ep, shaderF16, forced as never);
@@ -57,16 +59,22 @@ export function planFamily(m: FamilyManifest, manifestUrl: string, ep: EpName, s
     entries.all = [...withData(entries.graph[0]), vpTokenizerEntry(m)];
   } else {
     variants = Object.keys(m.variants);
-    variant = chooseVariant(m, ep, shaderF16, forced as never);
+    noF16 = !forced && ep === 'webgpu' && !shaderF16 && !m.variants.fp32;
+    variant = noF16 ? 'fp16' : chooseVariant(m, ep, shaderF16, forced as never);
     entries.graph = GRAPHS.map((g) => m.variants[variant as 'fp32']![g]);
     entries.all = [...entries.graph.flatMap(withData), tokenizerEntry(m)];
   }
   const baseUrl = familyBase(m, manifestUrl);
   const files = entries.all.map((e) => storeFile(e, baseUrl));
   const biggest = Math.max(...entries.graph.map((e) => withData(e).reduce((n, f) => n + (f.bytes ?? 0), 0)));
-  const warning = ep === 'wasm' && biggest > WASM_GRAPH_LIMIT
-    ? `The largest graph is ${(biggest / 1e9).toFixed(2)} GB: WASM (4 GB, model held twice while loading) will most likely run out of memory. This family needs WebGPU${variant.includes('16') ? ' with shader-f16' : ''}.`
-    : undefined;
+  // One plain statement of what this device can do with the family, and what it would need.
+  const wasmOom = `on WASM its largest graph (${(biggest / 1e9).toFixed(2)} GB) runs out of memory (4 GB, the model held twice while loading)`;
+  const tooBig = biggest > WASM_GRAPH_LIMIT;
+  const warning = noF16
+    ? `This device cannot run it: its WebGPU adapter has no shader-f16, which the fp16 graphs need, and ${tooBig ? wasmOom : 'WASM runs them (choose WASM as the backend)'}.${tooBig ? ' It needs a WebGPU adapter with shader-f16.' : ''}`
+    : ep === 'wasm' && tooBig
+      ? `This device cannot run it: ${wasmOom}. It needs WebGPU${variant.includes('16') ? ' with shader-f16' : ''}.`
+      : undefined;
   return {
     manifestUrl, baseUrl, kind: m.kind, id: m.id, name: m.name, variant, variants, files,
     totalBytes: files.reduce((n, f) => n + f.bytes, 0),
