@@ -138,7 +138,7 @@ describe('Evaluate (WASM)', () => {
     expect(await result.getAttribute('data-n')).toBe('4'); // the tie is left out
   });
 
-  it('Pause stops after the image in progress and Resume finishes the run without making any image twice; Generate waits meanwhile', async () => {
+  it('Pause stops after the image in progress and Resume finishes the run without making any image twice; Generate waits meanwhile; past runs open and delete', async () => {
     const { page } = app.b;
     await page.getByTestId('eval-file').setInputFiles(promptFile());
     await page.getByTestId('eval-k').fill('2');
@@ -160,5 +160,21 @@ describe('Evaluate (WASM)', () => {
     const seeds = await page.getByTestId('eval-image').count();
     expect(seeds).toBe(12);
     expect(await done(page)).toBe(12);
+
+    // The earlier runs are not lost behind this one: listed, opened again as saved, deleted.
+    const past = page.getByTestId('eval-past-run');
+    await expect.poll(() => past.count()).toBeGreaterThanOrEqual(2);
+    await page.getByTestId('eval-past').locator('summary').click();
+    const current = await page.locator('[data-testid="eval-past-run"].current').getAttribute('data-run');
+    const other = page.locator('[data-testid="eval-past-run"]:not(.current)').first();
+    const otherId = await other.getAttribute('data-run');
+    const otherSaved = Number(/^(\d+) of/.exec((await other.locator('td').nth(2).textContent())!)![1]);
+    await other.getByTestId('eval-past-open').click();
+    await expect.poll(() => page.locator('[data-testid="eval-past-run"].current').getAttribute('data-run')).toBe(otherId);
+    expect(await done(page)).toBe(otherSaved);
+    const before = await past.count();
+    await page.locator(`[data-testid="eval-past-run"][data-run="${current}"]`).getByTestId('eval-past-delete').click();
+    await expect.poll(() => past.count()).toBe(before - 1);
+    expect(await page.locator(`[data-testid="eval-past-run"][data-run="${current}"]`).count()).toBe(0);
   });
 });

@@ -1,5 +1,5 @@
 // The user's A/B choices, kept in IndexedDB as they are made (one per pair; choosing again replaces).
-import { createStore, set, values, type UseStore } from 'idb-keyval';
+import { createStore, delMany, set, values, type UseStore } from 'idb-keyval';
 import type { AbChoice } from './ab-pairs.ts';
 
 export class IdbChoices {
@@ -11,5 +11,10 @@ export class IdbChoices {
 
   async forRun(runId: string): Promise<AbChoice[]> {
     return (await values<AbChoice>(this.#db)).filter((c) => c.runId === runId).sort((x, y) => x.at - y.at);
+  }
+
+  /** A deleted run's choices go with it. */
+  async deleteRun(runId: string): Promise<void> {
+    await delMany((await this.forRun(runId)).map((c) => c.id), this.#db);
   }
 }

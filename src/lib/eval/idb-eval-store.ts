@@ -1,7 +1,7 @@
 // Evaluation runs and their results in IndexedDB (idb-keyval), written as each image is scored so
 // a reload or a crash loses nothing. Results are keyed "<runId>|<promptId>#<k>" and read back by
 // key range, so one run's rows are read without touching the others' images.
-import { createStore, del, get, promisifyRequest, set, type UseStore } from 'idb-keyval';
+import { createStore, del, get, promisifyRequest, set, values, type UseStore } from 'idb-keyval';
 import { resultKey, type EvalConfig, type EvalResult, type EvalStore } from './eval-run.ts';
 
 export interface EvalRunRecord {
@@ -32,6 +32,17 @@ export class IdbEvalStore implements EvalStore {
 
   putRun(run: EvalRunRecord): Promise<void> {
     return set(run.config.runId, run, this.#runs);
+  }
+
+  /** Every saved run, newest first. */
+  async runs(): Promise<EvalRunRecord[]> {
+    return (await values<EvalRunRecord>(this.#runs)).sort((a, b) => b.createdAt - a.createdAt);
+  }
+
+  /** How many images of a run are saved (counted by key, without reading them). */
+  saved(runId: string): Promise<number> {
+    const range = IDBKeyRange.bound(`${runId}|`, `${runId}|\uffff`);
+    return this.#results('readonly', (s) => promisifyRequest(s.count(range)));
   }
 
   async deleteRun(runId: string): Promise<void> {

@@ -1,7 +1,8 @@
 // The Evaluate view's state: the current run (kept in IndexedDB with every scored image), its
-// progress, and Run / Pause / Resume / Cancel. The id of the run in progress is remembered in
-// localStorage, so a reload offers to resume it where it stopped.
+// progress, and Run / Pause / Resume / Cancel; the past runs (open, delete) and storage use. The id
+// of the run shown is remembered in localStorage, so a reload offers to resume it where it stopped.
 import { runEvaluation, type EvalPrompt, type EvalProgress, type EvalResult } from '../eval/eval-run.ts';
+import { IdbChoices } from '../eval/idb-choices.ts';
 import { IdbEvalStore, type EvalRunRecord } from '../eval/idb-eval-store.ts';
 import type { EngineState } from './engine-state.svelte.ts';
 
@@ -17,7 +18,10 @@ export interface NewRun {
 
 export class EvalState {
   readonly store = new IdbEvalStore();
+  readonly choices = new IdbChoices();
   run = $state<EvalRunRecord | null>(null);
+  past = $state.raw<{ run: EvalRunRecord; saved: number }[]>([]);
+  storageUsed = $state<number | null>(null);
   results = $state.raw<EvalResult[]>([]);
   progress = $state<EvalProgress | null>(null);
   running = $state(false);
@@ -49,6 +53,7 @@ export class EvalState {
     await this.store.putRun(run);
     localStorage.setItem(ACTIVE_KEY, runId);
     this.run = run;
+    void this.refreshPast();
     this.results = [];
     await this.resume();
   }
@@ -79,6 +84,7 @@ export class EvalState {
       this.running = false;
       this.engine.busy = null;
       this.#abort = null;
+      void this.refreshPast();
     }
   }
 
@@ -96,11 +102,35 @@ export class EvalState {
 
   async discard(): Promise<void> {
     if (this.running || !this.run) return;
-    await this.store.deleteRun(this.run.config.runId);
-    localStorage.removeItem(ACTIVE_KEY);
-    this.run = null;
-    this.results = [];
-    this.progress = null;
+    await this.deleteRun(this.run.config.runId);
+  }
+
+  /** Saved runs (newest first) with how many images each has, and the site's storage use. */
+  async refreshPast(): Promise<void> {
+    const runs = await this.store.runs();
+    this.past = await Promise.all(runs.map(async (run) => ({ run, saved: await this.store.saved(run.config.runId) })));
+    this.storageUsed = (await navigator.storage?.estimate?.().catch(() => undefined))?.usage ?? null;
+  }
+
+  /** Show a past run (its summary, gallery, exports, A/B), as it was saved. */
+  async open(runId: string): Promise<void> {
+    if (this.running) return;
+    localStorage.setItem(ACTIVE_KEY, runId);
+    await this.restore();
+  }
+
+  /** A run, its images and its A/B choices, removed from this browser. */
+  async deleteRun(runId: string): Promise<void> {
+    if (this.running && this.run?.config.runId === runId) return;
+    await this.store.deleteRun(runId);
+    await this.choices.deleteRun(runId);
+    if (this.run?.config.runId === runId) {
+      localStorage.removeItem(ACTIVE_KEY);
+      this.run = null;
+      this.results = [];
+      this.progress = null;
+    }
+    await this.refreshPast();
   }
 
   async #setStatus(status: EvalRunRecord['status']): Promise<void> {

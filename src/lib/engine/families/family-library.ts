@@ -1,6 +1,7 @@
 // The engine's model library: families kept in the model store (downloaded once for offline use,
-// or imported from a checkpoint on this device or one the app fetched, "Get ImageReward"), what each needs on this device, downloads and
-// imports with their own cancels (either may run while the user generates), deletion, storage use.
+// or imported from a checkpoint on this device or one the app fetched: "Get ImageReward"), what
+// each needs on this device, downloads and imports with their own cancels (either may run while
+// the user generates), deletion, storage use.
 import { BackendError } from '../errors.ts';
 import type { ImportProgress } from '../checkpoint/import-folder.ts';
 import { memoryScratch, type Scratch } from '../convert/scratch.ts';
