@@ -70,8 +70,20 @@ describe('your own model folder', () => {
   });
 
   it('loads a folder with a different, wider model and scores with it', async () => {
+    // Every line the load shows, recorded from inside the page (the tiny model loads in well under a second).
+    await b.page.evaluate(() => {
+      const w = window as unknown as { loadLines: string[] };
+      w.loadLines = [];
+      new MutationObserver(() => {
+        const t = document.querySelector('[data-testid="model-loading"]')?.textContent?.trim();
+        if (t && w.loadLines.at(-1) !== t) w.loadLines.push(t);
+      }).observe(document.body, { subtree: true, childList: true, characterData: true });
+    });
     await b.page.getByTestId('model-folder-input').setInputFiles(MODEL_DIRS.wide);
     await expect.poll(modelLabel, { timeout: 60_000 }).toContain('vp-tiny-wide');
+    const lines = await b.page.evaluate(() => (window as unknown as { loadLines: string[] }).loadLines);
+    expect(lines).toContain('reading model.onnx…');
+    expect(lines.some((l) => /^building the onnxruntime session for model\.onnx \([\d.]+ MB\)…$/.test(l))).toBe(true);
     expect(await modelLabel()).toContain('from folder vp-tiny-wide');
     // A real reward model is in use: the notice keeps only the generator's part, and leads to Models.
     const notice = b.page.getByTestId('test-models-notice');

@@ -8,6 +8,7 @@ import type { DtypeVariant } from './families/diffusion-manifest.ts';
 import type { ImportProgress } from './checkpoint/import-folder.ts';
 import type { ImportedFamily, ImportRequest } from './families/family-import.ts';
 import type { CheckpointStatus, GetProgress } from './families/checkpoint-get.ts';
+import type { LoadProgress } from './families/load-progress.ts';
 import type { FamilyStatus } from './families/family-store.ts';
 import type { ModelSource } from './families/model-source.ts';
 import type { VpDtype } from './families/vp-score-manifest.ts';
@@ -17,7 +18,7 @@ import type { ImageInput, PromptInfo, ScoredImage, ScoreEvent, ScoreReport } fro
 import type { DownloadProgress, StorageInfo } from './store/model-store.ts';
 
 export type { ModelSource, FamilyStatus, DownloadProgress, StorageInfo, GenerateRequest, GenerateEvent, Candidate };
-export type { ImportRequest, ImportedFamily, ImportProgress, CheckpointStatus, GetProgress };
+export type { ImportRequest, ImportedFamily, ImportProgress, CheckpointStatus, GetProgress, LoadProgress };
 export type { PromptTokens, PromptInfo, ScoreEvent, ScoreReport, ScoredImage, ImageInput, DtypeVariant, VpDtype };
 
 export interface InitOptions {
@@ -74,9 +75,9 @@ export interface ScoreRequest {
 export interface EngineApi {
   init(opts?: InitOptions): Promise<EngineInfo>;
   /** A `reader` source holds a function: in-thread only (the worker client refuses it). */
-  loadScorer(source: ModelSource, opts?: { dtype?: VpDtype }): Promise<LoadedModel>;
+  loadScorer(source: ModelSource, opts?: { dtype?: VpDtype }, onProgress?: (p: LoadProgress) => void): Promise<LoadedModel>;
   /** `variant` forces fp32/fp16 (else chosen for this backend). */
-  loadGenerator(source: ModelSource, opts?: { variant?: DtypeVariant }): Promise<LoadedGenerator>;
+  loadGenerator(source: ModelSource, opts?: { variant?: DtypeVariant }, onProgress?: (p: LoadProgress) => void): Promise<LoadedGenerator>;
 
   /** A family's plan for this device (variant, files, sizes) and what of it is on disk. */
   inspectFamily(manifestUrl: string, opts?: { variant?: string }): Promise<FamilyStatus>;

@@ -10,6 +10,7 @@ import type { DtypeVariant } from './families/diffusion-manifest.ts';
 import type { ImportProgress } from './checkpoint/import-folder.ts';
 import type { ImportedFamily, ImportRequest } from './families/family-import.ts';
 import type { CheckpointStatus, GetProgress } from './families/checkpoint-get.ts';
+import { reportingReader, type LoadProgress } from './families/load-progress.ts';
 import { FamilyLibrary, type LibraryDeps } from './families/family-library.ts';
 import type { Device, FamilyStatus } from './families/family-store.ts';
 import { openGenerator, openScorer } from './families/model-loader.ts';
@@ -57,9 +58,9 @@ export class Engine implements EngineApi {
     return this.#info;
   }
 
-  async loadScorer(source: ModelSource, opts: { dtype?: VpDtype } = {}): Promise<LoadedModel> {
+  async loadScorer(source: ModelSource, opts: { dtype?: VpDtype } = {}, onProgress?: (p: LoadProgress) => void): Promise<LoadedModel> {
     const t0 = performance.now();
-    const src = await this.#open(source, opts.dtype);
+    const src = await this.#open(source, opts.dtype, onProgress);
     const { scorer, folder } = await openScorer(src, this.#device(), opts.dtype);
     await this.#scorer?.release();
     this.#scorer = scorer;
@@ -71,9 +72,9 @@ export class Engine implements EngineApi {
     };
   }
 
-  async loadGenerator(source: ModelSource, opts: { variant?: DtypeVariant } = {}): Promise<LoadedGenerator> {
+  async loadGenerator(source: ModelSource, opts: { variant?: DtypeVariant } = {}, onProgress?: (p: LoadProgress) => void): Promise<LoadedGenerator> {
     const t0 = performance.now();
-    const src = await this.#open(source, opts.variant);
+    const src = await this.#open(source, opts.variant, onProgress);
     const generator = await openGenerator(src, this.#device(), opts.variant);
     await this.#generator?.release();
     this.#generator = generator;
@@ -82,8 +83,9 @@ export class Engine implements EngineApi {
     return { id: m.id, name: m.name, origin: src.origin, variant: generator.variant, imageSize: m.imageSize, loadMs: performance.now() - t0 };
   }
 
-  #open(source: ModelSource, variant?: VpDtype | DtypeVariant): Promise<OpenedSource> {
-    return openSource(source, () => this.#library.families, this.#device(), variant);
+  async #open(source: ModelSource, variant?: VpDtype | DtypeVariant, onProgress?: (p: LoadProgress) => void): Promise<OpenedSource> {
+    const src = await openSource(source, () => this.#library.families, this.#device(), variant);
+    return onProgress ? { ...src, read: reportingReader(src.read, onProgress) } : src;
   }
 
   // ---- the model library: families downloaded or imported once and kept for offline use ----

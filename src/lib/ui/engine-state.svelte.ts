@@ -1,6 +1,6 @@
 // Rune state for the one worker-backed engine: backend, loaded model, busy/error. Components read
 // it and call its methods; only the worker client touches the engine.
-import { EngineClient, type DtypeVariant, type EngineInfo, type LoadedGenerator, type LoadedModel, type ModelSource } from '../worker/client.ts';
+import { EngineClient, type DtypeVariant, type EngineInfo, type LoadedGenerator, type LoadedModel, type LoadProgress, type ModelSource } from '../worker/client.ts';
 import type { BackendPreference } from '../engine/runtime/backend-choice.ts';
 import { IMPORT_ORIGIN, isImportedFamily } from '../engine/families/imported-url.ts';
 
@@ -45,6 +45,9 @@ export class EngineState {
   generator = $state<LoadedGenerator | null>(null);
   /** The generator is the built-in test one (random weights). */
   generatorBuiltin = $state(false);
+  /** What the reward model's and the generator's loads are doing (null when not loading). */
+  scorerLoading = $state<LoadProgress | null>(null);
+  generatorLoading = $state<LoadProgress | null>(null);
   generatorError = $state<Error | null>(null);
   /** fp32/fp16 forced by ?variant= (tests, or a user comparing the two). */
   variant: DtypeVariant | undefined = undefined;
@@ -69,7 +72,7 @@ export class EngineState {
       const chosen = loadChosen();
       if (chosen.scorer) await this.useFamily('vp-score', chosen.scorer);
       const storeError = this.model ? null : this.error;
-      if (!this.model) await this.#load('built-in', () => client.loadScorer({ kind: 'url', baseUrl: BUILTIN_MODEL_URL() }));
+      if (!this.model) await this.#load('built-in', (p) => client.loadScorer({ kind: 'url', baseUrl: BUILTIN_MODEL_URL() }, {}, p));
       if (storeError) this.error = storeError;
       if (chosen.generator) await this.useFamily('sd-turbo', chosen.generator);
       if (!this.generator) await this.loadBuiltinGenerator();
@@ -82,7 +85,7 @@ export class EngineState {
     const client = this.client;
     if (!client) return;
     try {
-      this.generator = await client.loadGenerator({ kind: 'url', baseUrl: BUILTIN_DIFFUSION_URL() }, { variant: this.variant });
+      this.generator = await this.#loadingGenerator((p) => client.loadGenerator({ kind: 'url', baseUrl: BUILTIN_DIFFUSION_URL() }, { variant: this.variant }, p));
       this.generatorBuiltin = true;
       this.generatorError = null;
       this.#choose({ generator: undefined });
@@ -104,13 +107,13 @@ export class EngineState {
     const remember = (ok: boolean) => (keep && ok ? manifestUrl : undefined);
     try {
       if (kind === 'vp-score') {
-        await this.#load(label, () => client.loadScorer(source));
+        await this.#load(label, (p) => client.loadScorer(source, {}, p));
         const ok = this.modelSource === label && !this.error;
         this.#choose({ scorer: remember(ok) });
         return ok;
       }
       try {
-        this.generator = await client.loadGenerator(source, { variant: this.variant });
+        this.generator = await this.#loadingGenerator((p) => client.loadGenerator(source, { variant: this.variant }, p));
         this.generatorBuiltin = false;
         this.generatorError = null;
         this.#choose({ generator: remember(true) });
@@ -141,23 +144,23 @@ export class EngineState {
     const folderName = files[0]?.webkitRelativePath.split('/')[0] || 'selected folder';
     // Only the folder's top-level files matter (preflens.json names the model and tokenizer).
     const top = files.filter((f) => f.webkitRelativePath.split('/').length <= 2);
-    await this.#load(`folder ${folderName}`, () => client.loadScorer({ kind: 'files', folderName, files: top }));
+    await this.#load(`folder ${folderName}`, (p) => client.loadScorer({ kind: 'files', folderName, files: top }, {}, p));
     if (this.modelSource === `folder ${folderName}`) this.#choose({ scorer: undefined });
   }
 
   async loadBuiltin(): Promise<void> {
     const client = this.client;
     if (!client) return;
-    await this.#load('built-in', () => client.loadScorer({ kind: 'url', baseUrl: BUILTIN_MODEL_URL() }));
+    await this.#load('built-in', (p) => client.loadScorer({ kind: 'url', baseUrl: BUILTIN_MODEL_URL() }, {}, p));
     if (this.modelSource === 'built-in') this.#choose({ scorer: undefined });
   }
 
-  async #load(source: string, load: () => Promise<LoadedModel>): Promise<void> {
+  async #load(source: string, load: (onProgress: (p: LoadProgress) => void) => Promise<LoadedModel>): Promise<void> {
     const previous = this.model;
     this.status = 'loading-model';
     this.error = null;
     try {
-      this.model = await load();
+      this.model = await load((p) => (this.scorerLoading = p)).finally(() => (this.scorerLoading = null));
       this.modelSource = source;
       this.status = 'ready';
     } catch (e) {
@@ -165,6 +168,14 @@ export class EngineState {
       this.model = previous;
       this.status = previous ? 'ready' : 'failed';
       this.error = e as Error;
+    }
+  }
+
+  async #loadingGenerator(load: (onProgress: (p: LoadProgress) => void) => Promise<LoadedGenerator>): Promise<LoadedGenerator> {
+    try {
+      return await load((p) => (this.generatorLoading = p));
+    } finally {
+      this.generatorLoading = null;
     }
   }
 

@@ -7,7 +7,7 @@
 // the engine's DeviceLostError names as unfinished.
 import * as Comlink from 'comlink';
 import type {
-  Candidate, CheckpointStatus, DownloadProgress, GetProgress, DtypeVariant, EngineApi, EngineInfo, FamilyStatus, GenerateEvent, GenerateReport,
+  Candidate, CheckpointStatus, DownloadProgress, GetProgress, LoadProgress, VpDtype, DtypeVariant, EngineApi, EngineInfo, FamilyStatus, GenerateEvent, GenerateReport,
   GenerateRequest, ImportedFamily, ImportProgress, ImportRequest, InitOptions, LoadedGenerator, LoadedModel, ModelSource, PromptInfo, PromptTokens, ScoredImage,
   ScoreEvent, ScoreReport, ScoreRequest, StorageInfo,
 } from '../engine/engine-api.ts';
@@ -53,14 +53,14 @@ export class EngineClient implements EngineApi {
     return info;
   }
 
-  async loadScorer(source: ModelSource): Promise<LoadedModel> {
-    const loaded = await this.#remote.loadScorer(uiSource(source));
+  async loadScorer(source: ModelSource, opts: { dtype?: VpDtype } = {}, onProgress?: (p: LoadProgress) => void): Promise<LoadedModel> {
+    const loaded = await this.#remote.loadScorer(uiSource(source), opts, onProgress && Comlink.proxy(onProgress));
     this.#setup.scorer = uiSource(source);
     return loaded;
   }
 
-  async loadGenerator(source: ModelSource, opts: { variant?: DtypeVariant } = {}): Promise<LoadedGenerator> {
-    const loaded = await this.#remote.loadGenerator(uiSource(source), opts);
+  async loadGenerator(source: ModelSource, opts: { variant?: DtypeVariant } = {}, onProgress?: (p: LoadProgress) => void): Promise<LoadedGenerator> {
+    const loaded = await this.#remote.loadGenerator(uiSource(source), opts, onProgress && Comlink.proxy(onProgress));
     this.#setup.generator = [uiSource(source), opts];
     return loaded;
   }
