@@ -14,9 +14,9 @@ import { memoryScratch } from '../../../src/lib/engine/convert/scratch.ts';
 import { MemoryStorage } from '../../../src/lib/engine/store/memory-storage.ts';
 import { ModelStore } from '../../../src/lib/engine/store/model-store.ts';
 import { MemoryRecords } from '../../../src/lib/engine/store/records.ts';
-import { dirReader } from '../../../src/cli/dir-reader.ts';
 import { asInputs, sixImages } from '../../../models/test-images.ts';
 import { FIXTURE_HEADS } from '../../fixtures/checkpoint-fixture.ts';
+import { pythonRewards } from '../../fixtures/python-rewards.ts';
 import { fakeServer, type FakeFile } from '../store/fake-server.ts';
 
 const dir = inject('checkpointFixture');
@@ -45,11 +45,7 @@ function setup(ckpt: Partial<FakeFile> = {}) {
 
 let python: number[];
 beforeAll(async () => {
-  const ref = new Engine();
-  await ref.init({ backend: 'wasm' });
-  await ref.loadScorer({ kind: 'reader', origin: 'py', read: dirReader(join(dir, 'py')) }, { dtype: 'fp32' });
-  python = (await ref.score({ prompt: PROMPT, images: asInputs(sixImages()) })).results.map((r) => r.reward!);
-  await ref.dispose();
+  python = await pythonRewards(dir, PROMPT);
 });
 
 describe('the ImageReward manifest the app ships (checked for shape only: no network here)', () => {

@@ -12,10 +12,10 @@ import { importedFamilyUrl } from '../../../src/lib/engine/families/imported-url
 import { MemoryStorage } from '../../../src/lib/engine/store/memory-storage.ts';
 import { ModelStore } from '../../../src/lib/engine/store/model-store.ts';
 import { MemoryRecords } from '../../../src/lib/engine/store/records.ts';
-import { dirReader } from '../../../src/cli/dir-reader.ts';
 import { fileSource } from '../../../src/cli/file-source.ts';
 import { asInputs, sixImages } from '../../../models/test-images.ts';
 import { FIXTURE_HEADS } from '../../fixtures/checkpoint-fixture.ts';
+import { pythonRewards } from '../../fixtures/python-rewards.ts';
 
 const dir = inject('checkpointFixture');
 const PROMPT = 'a red cat sitting on a wooden table';
@@ -31,11 +31,7 @@ function engineWith(quota = Infinity) {
 
 let python: number[];
 beforeAll(async () => {
-  const ref = new Engine();
-  await ref.init({ backend: 'wasm' });
-  await ref.loadScorer({ kind: 'reader', origin: 'py', read: dirReader(join(dir, 'py')) }, { dtype: 'fp32' });
-  python = (await ref.score({ prompt: PROMPT, images: asInputs(sixImages()) })).results.map((r) => r.reward!);
-  await ref.dispose();
+  python = await pythonRewards(dir, PROMPT);
 });
 
 describe('importing a checkpoint into the model store', () => {
