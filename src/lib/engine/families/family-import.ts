@@ -6,7 +6,6 @@ import { blobSource, type ByteSource } from '../checkpoint/byte-source.ts';
 import { importCheckpoint, type ImportProgress, type ImportSink } from '../checkpoint/import-folder.ts';
 import type { Scratch } from '../convert/scratch.ts';
 import { StorageQuotaError } from '../errors.ts';
-import type { EpName } from '../runtime/backend-choice.ts';
 import { isQuotaError } from '../store/file-storage.ts';
 import type { ModelStore, StoreFile } from '../store/model-store.ts';
 import { importedFamilyUrl } from './imported-url.ts';
@@ -38,10 +37,6 @@ export interface ImportedFamily {
   dropped: string[];
 }
 
-/** What this device runs first (the folder's model), then q8 for WASM (a lost GPU falls back to it). */
-export function importDtypes(ep: EpName, shaderF16: boolean): VpDtype[] {
-  return ep === 'webgpu' ? [shaderF16 ? 'q4f16' : 'q4', 'q8'] : ['q8'];
-}
 
 export async function importFamily(store: ModelStore, req: ImportRequest, o: {
   dtypes: VpDtype[];
