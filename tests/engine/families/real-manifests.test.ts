@@ -3,7 +3,7 @@
 // with fp16 weights of the published architecture.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { DiffusionManifest } from '../../../src/lib/engine/families/diffusion-manifest.ts';
+import { chooseVariant, type DiffusionManifest } from '../../../src/lib/engine/families/diffusion-manifest.ts';
 import { ManifestError } from '../../../src/lib/engine/errors.ts';
 import { parseFamily, planFamily } from '../../../src/lib/engine/families/family-plan.ts';
 
@@ -53,6 +53,8 @@ describe('SD-Turbo manifest', () => {
       + 'largest graph (1.73 GB) runs out of memory (4 GB, the model held twice while loading). It needs a WebGPU adapter with shader-f16.');
     expect(planFamily(m, URL_OF, 'wasm', false).warning).toBe('This device cannot run it: on WASM its largest graph (1.73 GB) runs out of memory '
       + '(4 GB, the model held twice while loading). It needs WebGPU with shader-f16.');
+    // Loading it as a folder on that adapter fails with the card's words, not "use WASM".
+    expect(() => chooseVariant(m, 'webgpu', false)).toThrow(`${m.id}: ${noF16.warning}`);
   });
 });
 

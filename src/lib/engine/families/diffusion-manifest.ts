@@ -2,6 +2,7 @@
 // tokenizer, and the numbers the pipeline needs. Validated strictly, like the VP-Score manifest.
 import { ManifestError } from '../errors.ts';
 import { checkBase, checkFileEntry, type FileEntry } from './file-entry.ts';
+import { biggestGraph, noF16Statement } from './device-fit.ts';
 import type { ManifestRules } from './vp-score-manifest.ts';
 
 export const GRAPHS = ['text_encoder', 'unet', 'vae_decoder'] as const;
@@ -107,9 +108,7 @@ export function chooseVariant(
   const order: DtypeVariant[] = ep === 'webgpu' && shaderF16 ? ['fp16', 'fp32'] : ep === 'webgpu' ? ['fp32'] : ['fp32', 'fp16'];
   const pick = order.find(has);
   if (!pick) {
-    throw new ManifestError(
-      `${m.id} has only an fp16 variant, which this WebGPU adapter cannot run (no shader-f16): use WASM instead`,
-    );
+    throw new ManifestError(`${m.id}: ${noF16Statement(biggestGraph(GRAPHS.map((g) => m.variants.fp16![g])))}`);
   }
   return pick;
 }

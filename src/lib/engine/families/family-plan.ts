@@ -5,6 +5,7 @@ import type { EpName } from '../runtime/backend-choice.ts';
 import { GRAPHS, chooseVariant, parseDiffusionManifest, tokenizerEntry, type DiffusionManifest } from './diffusion-manifest.ts';
 import { ManifestError } from '../errors.ts';
 import { familyBase, withData, type FileEntry } from './file-entry.ts';
+import { biggestGraph, noF16Statement, wasmStatement } from './device-fit.ts';
 import { parseVpManifest, vpDtypes, vpModelEntry, vpTokenizerEntry, type VpScoreManifest } from './vp-score-manifest.ts';
 import type { StoreFile } from '../store/model-store.ts';
 import { chooseVpDtype } from './vp-score-dtype.ts';
@@ -40,12 +41,6 @@ export function parseFamily(text: string, source: string): FamilyManifest {
   throw new ManifestError(`${source}: "kind" must be "vp-score" or "sd-turbo", found ${JSON.stringify(kind)}`);
 }
 
-/**
- * 32-bit WASM has 4 GB and holds a model twice while creating the session: a 1.79 GB graph was
- * measured out of memory there and a 450 MB one loads (BENCHMARKS.md), so warn above 1.5 GB.
- */
-export const WASM_GRAPH_LIMIT = 1.5e9;
-
 export function planFamily(m: FamilyManifest, manifestUrl: string, ep: EpName, shaderF16: boolean, forced?: string): FamilyPlan {
   const entries: { graph: FileEntry[]; all: FileEntry[] } = { graph: [], all: [] };
   let variant: string;
@@ -66,15 +61,9 @@ export function planFamily(m: FamilyManifest, manifestUrl: string, ep: EpName, s
   }
   const baseUrl = familyBase(m, manifestUrl);
   const files = entries.all.map((e) => storeFile(e, baseUrl));
-  const biggest = Math.max(...entries.graph.map((e) => withData(e).reduce((n, f) => n + (f.bytes ?? 0), 0)));
   // One plain statement of what this device can do with the family, and what it would need.
-  const wasmOom = `on WASM its largest graph (${(biggest / 1e9).toFixed(2)} GB) runs out of memory (4 GB, the model held twice while loading)`;
-  const tooBig = biggest > WASM_GRAPH_LIMIT;
-  const warning = noF16
-    ? `This device cannot run it: its WebGPU adapter has no shader-f16, which the fp16 graphs need, and ${tooBig ? wasmOom : 'WASM runs them (choose WASM as the backend)'}.${tooBig ? ' It needs a WebGPU adapter with shader-f16.' : ''}`
-    : ep === 'wasm' && tooBig
-      ? `This device cannot run it: ${wasmOom}. It needs WebGPU${variant.includes('16') ? ' with shader-f16' : ''}.`
-      : undefined;
+  const biggest = biggestGraph(entries.graph);
+  const warning = noF16 ? noF16Statement(biggest) : ep === 'wasm' ? wasmStatement(biggest, variant) : undefined;
   return {
     manifestUrl, baseUrl, kind: m.kind, id: m.id, name: m.name, variant, variants, files,
     totalBytes: files.reduce((n, f) => n + f.bytes, 0),

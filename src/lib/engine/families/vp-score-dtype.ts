@@ -4,7 +4,8 @@
 // return zeros, BROWSER.md). A forced dtype (a setting, tests) wins when the family has it.
 import type { EpName } from '../runtime/backend-choice.ts';
 import { ManifestError } from '../errors.ts';
-import { vpDtypes, type VpDtype, type VpScoreManifest } from './vp-score-manifest.ts';
+import { vpDtypes, vpModelEntry, type VpDtype, type VpScoreManifest } from './vp-score-manifest.ts';
+import { biggestGraph, noF16Statement } from './device-fit.ts';
 
 const ORDER: Record<'webgpu-f16' | 'webgpu' | 'wasm', VpDtype[]> = {
   'webgpu-f16': ['q4f16', 'fp16', 'q4', 'fp32', 'q8'],
@@ -25,7 +26,7 @@ export function chooseVpDtype(m: VpScoreManifest, ep: EpName, shaderF16: boolean
   const order = ORDER[ep === 'wasm' ? 'wasm' : shaderF16 ? 'webgpu-f16' : 'webgpu'];
   const pick = order.find((d) => has.includes(d));
   if (!pick) {
-    throw new ManifestError(`${m.id} has only ${has.join(', ')}, which this WebGPU adapter cannot run (no shader-f16): use WASM instead`);
+    throw new ManifestError(`${m.id} (${has.join(', ')}): ${noF16Statement(biggestGraph(has.map((d) => vpModelEntry(m, d))))}`);
   }
   return pick;
 }

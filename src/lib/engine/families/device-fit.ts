@@ -1,0 +1,35 @@
+// What this device can run of a family, said once: the planner shows it on the Models card before a
+// download, and the loader throws it when a folder cannot run here — the same words in both places.
+import { withData, type FileEntry } from './file-entry.ts';
+
+/**
+ * 32-bit WASM has 4 GB and holds a model twice while creating the session: a 1.79 GB graph was
+ * measured out of memory there and a 450 MB one loads (BENCHMARKS.md), so warn above 1.5 GB.
+ */
+export const WASM_GRAPH_LIMIT = 1.5e9;
+
+/** The largest graph's bytes with its external data; undefined when a local folder gives no sizes. */
+export function biggestGraph(graphs: FileEntry[]): number | undefined {
+  const sizes = graphs.map((g) => withData(g).map((f) => f.bytes));
+  if (sizes.some((s) => s.some((b) => b === undefined))) return undefined;
+  return Math.max(...sizes.map((s) => s.reduce((n: number, b) => n + b!, 0)));
+}
+
+const wasmOom = (biggest: number) =>
+  `on WASM its largest graph (${(biggest / 1e9).toFixed(2)} GB) runs out of memory (4 GB, the model held twice while loading)`;
+
+/** Only f16 graphs, and a WebGPU adapter without shader-f16. */
+export function noF16Statement(biggest: number | undefined): string {
+  const wasm =
+    biggest === undefined ? `WASM runs them if the largest graph is under ${WASM_GRAPH_LIMIT / 1e9} GB (choose WASM as the backend)`
+    : biggest > WASM_GRAPH_LIMIT ? wasmOom(biggest)
+    : 'WASM runs them (choose WASM as the backend)';
+  const needs = biggest !== undefined && biggest > WASM_GRAPH_LIMIT ? ' It needs a WebGPU adapter with shader-f16.' : '';
+  return `This device cannot run it: its WebGPU adapter has no shader-f16, which the fp16 graphs need, and ${wasm}.${needs}`;
+}
+
+/** On WASM, a graph above the limit; undefined when it fits. */
+export function wasmStatement(biggest: number | undefined, variant: string): string | undefined {
+  if (biggest === undefined || biggest <= WASM_GRAPH_LIMIT) return undefined;
+  return `This device cannot run it: ${wasmOom(biggest)}. It needs WebGPU${variant.includes('16') ? ' with shader-f16' : ''}.`;
+}
