@@ -15,7 +15,7 @@ import { VP_DTYPES, type VpDtype } from '../lib/engine/families/vp-score-manifes
 import { CONVERT_USAGE, convertCommand } from './convert.ts';
 import { IMPORT_USAGE, importCommand } from './import.ts';
 import { fsReason } from './fs-reason.ts';
-import { parseRuntime, RUNTIMES } from './runtime-option.ts';
+import { parseRuntime } from './runtime-option.ts';
 import { wholeOption } from './whole-option.ts';
 import type { Sink } from './sink.ts';
 
@@ -84,7 +84,7 @@ export async function main(argv: string[], out: Sink = process.stdout, err: Sink
     );
     out.write(
       `${JSON.stringify(
-        { model: loaded.id, variant: loaded.dtype, backend: info.ep, runtime: RUNTIMES[runtime.runtime], prompt, truncated: report.prompt.truncated, results },
+        { model: loaded.id, variant: loaded.dtype, backend: info.ep, runtime: info.runtime, prompt, truncated: report.prompt.truncated, results },
         null,
         2,
       )}\n`,

@@ -51,8 +51,9 @@ describe.each(paths)('$name', ({ name, webgpu, backend, header }) => {
     await b?.close();
   });
 
-  it('names the backend in the header', async () => {
+  it('names the backend and the onnxruntime build in the header (JSPI: the native WebGPU EP, not JSEP)', async () => {
     await expect.poll(() => b.page.getByTestId('backend').textContent()).toMatch(header);
+    expect(await b.page.getByTestId('runtime').textContent()).toBe('onnxruntime-web (JSPI build)');
   });
 
   it('ranks 6 dropped images with scores, ranks and bars', async () => {

@@ -4,6 +4,7 @@
 // depends on this interface and runs unchanged on either side of the worker boundary.
 import type { BackendChoice, BackendPreference } from './runtime/backend-choice.ts';
 import type { GpuLike } from './runtime/webgpu-probe.ts';
+import type { OrtBuildName } from './runtime/ort-build.ts';
 import type { DtypeVariant } from './families/diffusion-manifest.ts';
 import type { ImportProgress } from './checkpoint/import-folder.ts';
 import type { ImportedFamily, ImportRequest } from './families/family-import.ts';
@@ -28,10 +29,14 @@ export interface InitOptions {
   gpu?: GpuLike;
   /** Node only: onnxruntime-node's native CPU EP instead of ort-web's WASM (`--runtime native`). */
   native?: boolean;
+  /** Bench and tests: an onnxruntime-web build other than the one chosen for the EP. */
+  ortBuild?: OrtBuildName;
 }
 
 export interface EngineInfo extends BackendChoice {
   numThreads: number;
+  /** Which runtime build runs the models, e.g. "onnxruntime-web (JSPI build)" (runtime/ort-build.ts). */
+  runtime: string;
 }
 
 export interface LoadedModel {

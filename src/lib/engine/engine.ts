@@ -23,6 +23,7 @@ import { preloadCodecs } from './image/wasm-codecs.ts';
 import { chooseBackend } from './runtime/backend-choice.ts';
 import { destroyDevice, watchDeviceLoss } from './runtime/device-loss.ts';
 import { configureRuntime, useNativeRuntime } from './runtime/ort-session.ts';
+import { NATIVE_RUNTIME_LABEL, ORT_BUILDS } from './runtime/ort-build.ts';
 import { probeWebGpu } from './runtime/webgpu-probe.ts';
 import { rankScores } from './score/rank.ts';
 import type { PromptInfo, ScoredImage, ScoreEvent, ScoreReport, VpScorer } from './score/vp-scorer.ts';
@@ -51,10 +52,10 @@ export class Engine implements EngineApi {
       ? { probe: { available: false as const, reason: 'not probed' }, adapter: undefined }
       : await probeWebGpu(opts.gpu);
     const choice = chooseBackend(preference, probe);
-    const { numThreads } = configureRuntime({ ep: choice.ep, numThreads: opts.numThreads, adapter });
+    const { numThreads, build } = await configureRuntime({ ep: choice.ep, numThreads: opts.numThreads, adapter, build: opts.ortBuild });
     if (opts.native) await useNativeRuntime(numThreads);
     await preloadCodecs();
-    this.#info = { ...choice, numThreads };
+    this.#info = { ...choice, numThreads, runtime: opts.native ? NATIVE_RUNTIME_LABEL : ORT_BUILDS[build].label };
     return this.#info;
   }
 

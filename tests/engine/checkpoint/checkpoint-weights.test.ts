@@ -36,7 +36,7 @@ async function rewards(model: Uint8Array): Promise<Float32Array> {
 const maxAbs = (a: ArrayLike<number>, b: ArrayLike<number>) => Math.max(...Array.from(a, (x, i) => Math.abs(x - b[i])));
 
 beforeAll(async () => {
-  configureRuntime({ ep: 'wasm' });
+  await configureRuntime({ ep: 'wasm' });
   check = JSON.parse(readFileSync(join(dir, 'check', 'check.json'), 'utf8'));
   const raw = readFileSync(join(dir, 'check', 'pixel_values.f32'));
   pixels = new Float32Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength));

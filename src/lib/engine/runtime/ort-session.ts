@@ -1,15 +1,17 @@
-// The one module that talks to onnxruntime-web: configures it explicitly (no import-time side
-// effects, WASM files from our own origin), creates a session on exactly one EP, and serializes
-// create/run because ort-web rejects concurrent runs on one instance. In Node, `preflens score
-// --runtime native` swaps in onnxruntime-node (native CPU EP, same API and Tensor class from
-// onnxruntime-common) when it is installed: float32 at full size, which WASM's 4 GB cannot hold.
-import * as ort from 'onnxruntime-web';
+// The one module that talks to onnxruntime-web: configures the build chosen for this EP
+// (ort-build.ts) explicitly (no import-time side effects, WASM files from our own origin), creates a
+// session on exactly one EP, and serializes create/run because ort-web rejects concurrent runs on
+// one instance. In Node, `preflens score --runtime native` swaps in onnxruntime-node (native CPU EP,
+// same API) when it is installed: float32 at full size, which WASM's 4 GB cannot hold.
+import type * as Ort from 'onnxruntime-web';
 import type { EpName } from './backend-choice.ts';
 import type { GpuAdapterLike } from './webgpu-probe.ts';
 import { BackendError, DeviceLostError, ModelFileError, OutOfMemoryError } from '../errors.ts';
+import { chooseOrtBuild, runtimeHost, type OrtBuildName } from './ort-build.ts';
+import { importOrtBuild, type OrtModule } from './ort-import.ts';
 
 export type { InferenceSession } from 'onnxruntime-web';
-export { ort };
+import type { InferenceSession } from 'onnxruntime-web';
 
 export interface RuntimeOptions {
   ep: EpName;
@@ -17,35 +19,63 @@ export interface RuntimeOptions {
   numThreads?: number;
   /** The adapter we probed and reported, so ort runs on that one. */
   adapter?: GpuAdapterLike;
+  /** Bench and tests: a build other than the one chosen for this EP. */
+  build?: OrtBuildName;
 }
 
 let chain: Promise<unknown> = Promise.resolve();
+/** The build configureRuntime() loaded: one per worker (a backend switch starts a new worker). */
+let loaded: { name: OrtBuildName; ort: OrtModule } | null = null;
 /** onnxruntime-node once useNativeRuntime() ran, and its thread count. */
-let native: { ort: typeof ort; threads: number } | null = null;
+let native: { ort: OrtModule; threads: number } | null = null;
+
+function ort(): OrtModule {
+  if (!loaded) throw new BackendError('onnxruntime is not configured yet: call configureRuntime (Engine.init) first');
+  return loaded.ort;
+}
 
 /** Node only: later sessions run on onnxruntime-node's CPU EP; a clear error where it is not installed. */
 export async function useNativeRuntime(threads: number): Promise<void> {
   const name = 'onnxruntime-node'; // not a literal: the browser bundle must not try to include it
   try {
-    native = { ort: (await import(/* @vite-ignore */ name)) as typeof ort, threads };
+    native = { ort: (await import(/* @vite-ignore */ name)) as OrtModule, threads };
   } catch (e) {
     throw new BackendError(`the native runtime needs the onnxruntime-node package, which is not installed here (npm install onnxruntime-node): ${(e as Error).message}`);
   }
 }
 /** Sessions on the WebGPU EP, and a promise that rejects once their device is lost. */
-const gpuSessions = new WeakSet<ort.InferenceSession>();
+const gpuSessions = new WeakSet<InferenceSession>();
 let deviceLost: Promise<never> | null = null;
 
 /**
- * A run on a destroyed device never settles in ort-web (measured: it hangs). From now on, WebGPU
- * runs fail with DeviceLostError as soon as `lost` resolves, so the queue moves on and the engine
- * can re-open the models on WASM.
+ * How long a failed WebGPU run waits for `device.lost` before its error counts as a plain error. The
+ * native WebGPU EP fails a run in flight at once ("mapAsync … Buffer was unmapped") when the device
+ * is destroyed, a task before `lost` resolves (measured in Chromium/SwiftShader); JSEP hung instead.
+ */
+const LOST_GRACE_MS = 1000;
+
+/**
+ * From now on, WebGPU runs fail with DeviceLostError once `lost` resolves — a run that would never
+ * settle, and a run the device's end broke — so the queue moves on and the engine can re-open the
+ * models on WASM.
  */
 export function failGpuRunsWhen(lost: Promise<string>): void {
   deviceLost = lost.then((message) => {
     throw new DeviceLostError(message);
   });
   deviceLost.catch(() => undefined);
+}
+
+async function gpuRun(session: InferenceSession, feeds: Record<string, Tensor>, lost: Promise<never>) {
+  try {
+    return await Promise.race([session.run(feeds), lost]);
+  } catch (e) {
+    if (e instanceof DeviceLostError) throw e;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const grace = new Promise<void>((resolve) => (timer = setTimeout(resolve, LOST_GRACE_MS)));
+    await Promise.race([lost, grace]).finally(() => clearTimeout(timer)); // rejects with DeviceLostError if lost
+    throw e;
+  }
 }
 
 /** Run `task` after every earlier ort call has settled (one create/run at a time). */
@@ -55,17 +85,22 @@ export function serialized<T>(task: () => Promise<T>): Promise<T> {
   return next;
 }
 
-export function configureRuntime(opts: RuntimeOptions): { numThreads: number } {
+/** Load and configure the build for this EP; the same build stays for the worker's life. */
+export async function configureRuntime(opts: RuntimeOptions): Promise<{ numThreads: number; build: OrtBuildName }> {
+  const host = runtimeHost();
+  const name = chooseOrtBuild(opts.ep, host, opts.build);
+  if (loaded && loaded.name !== name) throw new BackendError(`onnxruntime's ${loaded.name} build is already running here; ${name} needs a new worker`);
+  loaded ??= { name, ort: await importOrtBuild(name) };
   const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
-  const isNode = typeof process !== 'undefined' && !!process.versions?.node;
   const cores = globalThis.navigator?.hardwareConcurrency ?? 2;
-  const numThreads = opts.numThreads ?? (isNode || isolated ? Math.min(4, cores) : 1);
-  ort.env.wasm.numThreads = numThreads;
-  ort.env.logLevel = 'error';
+  const numThreads = opts.numThreads ?? (host.node || isolated ? Math.min(4, cores) : 1);
+  const { env } = loaded.ort;
+  env.wasm.numThreads = numThreads;
+  env.logLevel = 'error';
   if (opts.ep === 'webgpu' && opts.adapter) {
-    (ort.env.webgpu as { adapter?: unknown }).adapter = opts.adapter;
+    (env.webgpu as { adapter?: unknown }).adapter = opts.adapter;
   }
-  return { numThreads };
+  return { numThreads, build: name };
 }
 
 export type OutputLocation = 'cpu' | 'gpu-buffer';
@@ -80,7 +115,7 @@ export function createSession(
   file: string,
   outputsOnGpu: readonly string[] = [],
   externalData?: readonly { path: string; data: Uint8Array }[],
-): Promise<ort.InferenceSession> {
+): Promise<InferenceSession> {
   const preferredOutputLocation =
     ep === 'webgpu' && outputsOnGpu.length
       ? Object.fromEntries(outputsOnGpu.map((n) => [n, 'gpu-buffer' as OutputLocation]))
@@ -90,10 +125,12 @@ export function createSession(
       throw new BackendError(`${file} keeps its weights in a separate file, which the native runtime cannot be given from memory: use the WASM runtime`);
     }
     try {
-      const session = await (native?.ort ?? ort).InferenceSession.create(bytes, {
+      const session = await (native?.ort ?? ort()).InferenceSession.create(bytes, {
         executionProviders: [native ? 'cpu' : ep],
         ...(native ? { intraOpNumThreads: native.threads } : {}),
         graphOptimizationLevel: 'all',
+        // Warnings only say that shape ops run on the CPU, as ORT intends; errors still throw.
+        logSeverityLevel: 3,
         ...(preferredOutputLocation ? { preferredOutputLocation } : {}),
         ...(externalData?.length ? { externalData: externalData.map((d) => ({ path: d.path, data: d.data })) } : {}),
       });
@@ -121,27 +158,25 @@ export function loadError(e: unknown, byteLength: number, ep: EpName, file: stri
 }
 
 export function run(
-  session: ort.InferenceSession,
-  feeds: Record<string, ort.Tensor>,
-): Promise<ort.InferenceSession.OnnxValueMapType> {
-  return serialized(() =>
-    deviceLost && gpuSessions.has(session) ? Promise.race([session.run(feeds), deviceLost]) : session.run(feeds),
-  );
+  session: InferenceSession,
+  feeds: Record<string, Tensor>,
+): Promise<InferenceSession.OnnxValueMapType> {
+  return serialized(() => (deviceLost && gpuSessions.has(session) ? gpuRun(session, feeds, deviceLost) : session.run(feeds)));
 }
 
-export function tensor(type: 'float32', data: Float32Array, dims: number[]): ort.Tensor;
-export function tensor(type: 'float16', data: Uint16Array, dims: number[]): ort.Tensor;
-export function tensor(type: 'int64', data: BigInt64Array, dims: number[]): ort.Tensor;
-export function tensor(type: 'int32', data: Int32Array, dims: number[]): ort.Tensor;
+export function tensor(type: 'float32', data: Float32Array, dims: number[]): Tensor;
+export function tensor(type: 'float16', data: Uint16Array, dims: number[]): Tensor;
+export function tensor(type: 'int64', data: BigInt64Array, dims: number[]): Tensor;
+export function tensor(type: 'int32', data: Int32Array, dims: number[]): Tensor;
 export function tensor(
   type: 'float32' | 'float16' | 'int64' | 'int32',
   data: Float32Array | Uint16Array | BigInt64Array | Int32Array,
   dims: number[],
-): ort.Tensor {
-  return new ort.Tensor(type, data, dims);
+): Tensor {
+  return new (ort().Tensor)(type, data, dims);
 }
 
-export type Tensor = ort.Tensor;
+export type Tensor = Ort.Tensor;
 
 /** What we use of a GPUDevice: a test hook destroys it; `lost` tells the engine to move to WASM. */
 export interface GpuDeviceLike {
@@ -152,7 +187,7 @@ export interface GpuDeviceLike {
 /** ort's WebGPU device, once a WebGPU session exists (asking earlier would make a new device). */
 export async function webgpuDevice(): Promise<GpuDeviceLike | undefined> {
   try {
-    return (await ort.env.webgpu.device) as unknown as GpuDeviceLike;
+    return (await ort().env.webgpu.device) as unknown as GpuDeviceLike;
   } catch {
     return undefined;
   }
