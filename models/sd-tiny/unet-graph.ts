@@ -60,12 +60,13 @@ function timeEmbedding(g: TypedGraph, w: UnetW, timestep: string, contract: Unet
   const b = g.b;
   const n = C.TIME_FREQS;
   const freqs = Float32Array.from({ length: n }, (_, i) => Math.exp((-Math.log(10000) * i) / n));
-  const column = b.op('Unsqueeze', [timestep, g.ints([1])]); // [B,1]
-  // t as float32 by looking it up in [0, 1, …, 999] rather than with Cast(int64 → float): on
-  // onnxruntime-web 1.30's JSEP WebGPU backend that Cast's output buffer was handed to a later
-  // same-size tensor before its consumer read it (garbage embeddings; microsoft/onnxruntime#32134).
-  const steps = g.weight32('time.steps', { shape: [TRAIN_TIMESTEPS], data: Float32Array.from({ length: TRAIN_TIMESTEPS }, (_, i) => i) });
-  const t = contract === 'real' ? b.op('Gather', [steps, column], { axis: attrI(0) }) : column;
+  // t as float32 with Cast(int64 → float), as SD-Turbo's exported UNet does. An earlier layout of
+  // this graph met a JSEP bug there (the Cast's output buffer reused before its consumer read it;
+  // microsoft/onnxruntime#32134), so it looked t up in a table instead. PrefLens now runs the native
+  // WebGPU EP (runtime/ort-build.ts); e2e compares this graph's images on WebGPU with WASM's, and
+  // tests/e2e/runtime-build.test.ts checks the pattern alone against float64 math.
+  const column = b.op('Unsqueeze', [timestep, g.ints([1])]); // [B,1], then float: diffusers' order
+  const t = contract === 'real' ? b.op('Cast', [column], { to: attrI(DT.float) }) : column;
   const args = b.op('Mul', [t, g.weight32('time.freqs', { shape: [1, n], data: freqs })]);
   const emb = g.fromF32(b.op('Concat', [b.op('Cos', [args]), b.op('Sin', [args])], { axis: attrI(1) }));
   return linear(g, 'time.fc2', w.timeFc2, silu(g, linear(g, 'time.fc1', w.timeFc1, emb))); // [B,TIME_WIDTH]
