@@ -1,5 +1,7 @@
 // Runs inside Chromium (built by bench/run.ts): times the real worker path (comlink client →
 // worker → engine) on the built-in model and returns the engine's stage timings.
+import type { OrtBuildName } from '../src/lib/engine/runtime/ort-build.ts';
+import type { SessionTuning } from '../src/lib/engine/runtime/ort-session.ts';
 import { EngineClient } from '../src/lib/worker/client.ts';
 import type { BackendPreference } from '../src/lib/engine/runtime/backend-choice.ts';
 import type { StageTimings } from '../src/lib/engine/score/vp-scorer.ts';
@@ -107,6 +109,15 @@ export interface FullBenchArgs {
   numThreads: number;
   batches: number[];
   reps: number;
+  /** An onnxruntime build other than the one chosen for WASM here. */
+  ortBuild?: OrtBuildName;
+  sessionTuning?: SessionTuning;
+  /**
+   * Without: fetched by the worker (bytes in JS). With: these files, already copied into OPFS by
+   * copyIntoOpfs, given as Files as the model store and a picked folder do (external data then goes
+   * to onnxruntime as a Blob).
+   */
+  opfsFiles?: string[];
 }
 
 export interface FullBenchResult {
@@ -118,14 +129,32 @@ export interface FullBenchResult {
   error?: { name: string; message: string };
 }
 
+/** Copy files from `baseUrl` into OPFS, streamed (never whole in memory). */
+async function copyIntoOpfs(baseUrl: string, names: string[]): Promise<void> {
+  const root = await navigator.storage.getDirectory();
+  for (const name of names) {
+    const handle = await root.getFileHandle(name, { create: true });
+    const res = await fetch(new URL(name, baseUrl));
+    await res.body!.pipeTo(await handle.createWritable());
+  }
+}
+
+/** Files copied into OPFS earlier, opened as Files (disk-backed, as the model store gives them). */
+async function opfsFiles(names: string[]): Promise<File[]> {
+  const root = await navigator.storage.getDirectory();
+  return Promise.all(names.map(async (n) => (await root.getFileHandle(n)).getFile()));
+}
+
 /** The full-size model through the real worker path (bench/full-size). */
 async function runFullBench(args: FullBenchArgs): Promise<FullBenchResult> {
   const client = new EngineClient();
   let label = '';
   try {
-    const info = await client.init({ backend: 'wasm', numThreads: args.numThreads });
-    label = info.label;
-    const model = await client.loadScorer({ kind: 'url', baseUrl: args.modelUrl });
+    const info = await client.init({ backend: 'wasm', numThreads: args.numThreads, ortBuild: args.ortBuild, sessionTuning: args.sessionTuning });
+    label = `${info.label}, ${info.runtime}`;
+    const model = await client.loadScorer(args.opfsFiles
+      ? { kind: 'files', folderName: 'bench', files: await opfsFiles(args.opfsFiles) }
+      : { kind: 'url', baseUrl: args.modelUrl });
     const image = new Uint8Array(args.image);
     const byBatch = [];
     for (const batch of args.batches) {
@@ -148,4 +177,5 @@ async function runFullBench(args: FullBenchArgs): Promise<FullBenchResult> {
 
 (globalThis as { runBench?: typeof runBench }).runBench = runBench;
 (globalThis as { runFullBench?: typeof runFullBench }).runFullBench = runFullBench;
+(globalThis as { copyIntoOpfs?: typeof copyIntoOpfs }).copyIntoOpfs = copyIntoOpfs;
 (globalThis as { runGenBench?: typeof runGenBench }).runGenBench = runGenBench;

@@ -18,7 +18,12 @@ export async function fullInChromium(pageUrl: string, args: FullBenchArgs): Prom
     const page = await browser.newPage();
     await page.goto(pageUrl);
     await page.waitForFunction(() => 'runFullBench' in globalThis);
-    type G = { runFullBench: (a: FullBenchArgs) => Promise<FullBenchResult> };
+    type G = { runFullBench: (a: FullBenchArgs) => Promise<FullBenchResult>; copyIntoOpfs: (url: string, names: string[]) => Promise<void> };
+    if (args.opfsFiles) {
+      // Copied first and not counted: the peak is the model's load and runs, as from the store.
+      await page.evaluate(([u, n]) => (globalThis as unknown as G).copyIntoOpfs(u, n), [args.modelUrl, args.opfsFiles] as const);
+      peak = 0;
+    }
     const r = await page.evaluate((a) => (globalThis as unknown as G).runFullBench(a), args);
     return { ...r, peakRssBytes: peak };
   } finally {

@@ -76,6 +76,20 @@ describe('model store: download', () => {
     expect((await store.status([fileB]))[0].state).toBe('missing');
   });
 
+  it('as a Blob (what external data goes to onnxruntime as), a file is verified the same way, by streaming', async () => {
+    const { store, storage, records } = setup({ [fileA.url]: { bytes: A }, [fileB.url]: { bytes: B } });
+    await store.download([fileA, fileB]);
+    const blob = await store.blob(fileA);
+    expect(new Uint8Array(await blob.arrayBuffer())).toEqual(A);
+    const keyB = (await records.get(fileB.url))!.key;
+    storage.files.get(keyB)![100] ^= 0xff;
+    await expect(store.blob(fileB)).rejects.toThrow(/The cached b\.json is corrupt .* its first download says .* was removed/);
+    const keyA = (await records.get(fileA.url))!.key;
+    storage.files.set(keyA, storage.files.get(keyA)!.subarray(0, 1000));
+    await expect(store.blob(fileA)).rejects.toThrow('The cached a.onnx is truncated (1000 of 25000 bytes) and was removed');
+    expect(await records.get(fileA.url)).toBeUndefined();
+  });
+
   it('a truncated cached file is named and evicted', async () => {
     const { store, storage, records } = setup({ [fileA.url]: { bytes: A } });
     await store.download([fileA]);

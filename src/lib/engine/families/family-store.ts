@@ -68,13 +68,15 @@ export class FamilyStore {
 
   /** Reads the plan's files from the store; the store verifies each (length, sha256). */
   reader(plan: FamilyPlan): ReadFile {
-    const read: ReadFile = async (name) => {
+    const file = (name: string) => {
       const href = new URL(name, plan.baseUrl).href;
       const f = plan.files.find((x) => x.url === href);
       if (!f) throw new ManifestError(`${plan.manifestUrl}: ${name} is not a file of the ${plan.variant} variant`);
-      return this.store.read(f);
+      return f;
     };
+    const read: ReadFile = async (name) => this.store.read(file(name));
     read.verifies = true;
+    read.blob = async (name) => this.store.blob(file(name));
     return read;
   }
 }

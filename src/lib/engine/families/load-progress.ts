@@ -19,5 +19,14 @@ export function reportingReader(read: ReadFile, onProgress: (p: LoadProgress) =>
     return bytes;
   };
   reporting.verifies = read.verifies;
+  const blob = read.blob;
+  if (blob) {
+    reporting.blob = async (name) => {
+      onProgress({ step: 'read', file: name });
+      const b = await blob(name);
+      onProgress({ step: 'prepare', file: name, bytes: b.size });
+      return b;
+    };
+  }
   return reporting;
 }

@@ -2,20 +2,20 @@
 // (HTTP, files the user picked, the model store, a directory in Node), and the checks every file
 // gets against its manifest entry (length, then sha256).
 import { ModelFileError } from '../errors.ts';
-import { sha256Hex } from '../store/sha256.ts';
+import { blobChunks, sha256Hex, sha256OfChunks } from '../store/sha256.ts';
 import type { FileEntry } from './file-entry.ts';
+import type { ExternalData } from '../runtime/ort-session.ts';
+
+export type { ExternalData };
 
 /**
  * Reads one file named in a manifest. A reader with `verifies` (the model store) has already
- * checked length and sha256, so the folder code does not hash a second time.
+ * checked length and sha256, so the folder code does not hash a second time. One with `blob` can
+ * hand a file over without reading it (an OPFS or picked File): external data goes to onnxruntime
+ * that way, read by it per initializer instead of copied whole into JS first.
  */
-export type ReadFile = ((name: string) => Promise<Uint8Array>) & { verifies?: boolean };
+export type ReadFile = ((name: string) => Promise<Uint8Array>) & { verifies?: boolean; blob?: (name: string) => Promise<Blob> };
 
-/** An external-data file as onnxruntime wants it: the name the graph refers to, and its bytes. */
-export interface ExternalData {
-  path: string;
-  data: Uint8Array;
-}
 
 const text = new TextDecoder();
 
@@ -23,8 +23,28 @@ const text = new TextDecoder();
 export async function readGraph(read: ReadFile, origin: string, entry: FileEntry): Promise<{ bytes: Uint8Array; externalData?: ExternalData[] }> {
   const bytes = await readEntry(read, origin, entry);
   if (!entry.data) return { bytes };
-  const data = await readEntry(read, origin, entry.data);
+  const data = read.blob ? await blobEntry(read, origin, entry.data) : await readEntry(read, origin, entry.data);
   return { bytes, externalData: [{ path: entry.data.file.split('/').pop()!, data }] };
+}
+
+/** A file as a Blob, verified by streaming it through the hash (never whole in memory). */
+async function blobEntry(read: ReadFile, origin: string, entry: FileEntry): Promise<Blob> {
+  const blob = await read.blob!(entry.file);
+  if (read.verifies) return blob;
+  const path = `${origin}/${entry.file}`;
+  if (typeof entry.bytes === 'number' && entry.bytes !== blob.size) {
+    throw new ModelFileError(`${path} is ${blob.size} bytes but preflens.json says ${entry.bytes}: truncated or replaced`);
+  }
+  if (entry.sha256) checkSha256(path, await sha256OfChunks(blobChunks(blob)), entry.sha256);
+  return blob;
+}
+
+function checkSha256(path: string, found: string, expected: string): void {
+  if (found !== expected.toLowerCase()) {
+    throw new ModelFileError(
+      `${path} has sha256 ${found.slice(0, 12)}…, preflens.json expects ${expected.slice(0, 12)}…: corrupt or a different model`,
+    );
+  }
 }
 
 export async function readEntry(read: ReadFile, origin: string, entry: FileEntry): Promise<Uint8Array> {
@@ -53,14 +73,7 @@ export async function verifyFile(
       `${path} is ${bytes.byteLength} bytes but preflens.json says ${expected.bytes}: truncated or replaced`,
     );
   }
-  if (expected.sha256) {
-    const found = await sha256Hex(bytes);
-    if (found !== expected.sha256.toLowerCase()) {
-      throw new ModelFileError(
-        `${path} has sha256 ${found.slice(0, 12)}…, preflens.json expects ${expected.sha256.slice(0, 12)}…: corrupt or a different model`,
-      );
-    }
-  }
+  if (expected.sha256) checkSha256(path, await sha256Hex(bytes), expected.sha256);
 }
 
 /** Reader for a folder served over HTTP (the built-in model). Refuses HTML fallbacks (BROWSER.md). */
@@ -91,13 +104,19 @@ export function filesReader(
   files: readonly { name: string; path?: string; arrayBuffer(): Promise<ArrayBuffer> }[],
   origin: string,
 ): ReadFile {
-  return async (name) => {
+  const find = (name: string) => {
     const f = files.find((x) => (x.path ?? x.name) === name);
     if (!f) {
       throw new ModelFileError(
         `the folder ${origin} has no ${name} (found: ${files.map((x) => x.path ?? x.name).join(', ') || 'nothing'})`,
       );
     }
-    return new Uint8Array(await f.arrayBuffer());
+    return f;
   };
+  const read: ReadFile = async (name) => new Uint8Array(await find(name).arrayBuffer());
+  // Picked files are Blobs in the browser; stand-ins (tests) are read.
+  if (files.length && files.every((f) => typeof Blob !== 'undefined' && f instanceof Blob)) {
+    read.blob = async (name) => find(name) as unknown as Blob;
+  }
+  return read;
 }

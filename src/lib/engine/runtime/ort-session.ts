@@ -7,11 +7,17 @@ import type * as Ort from 'onnxruntime-web';
 import type { EpName } from './backend-choice.ts';
 import type { GpuAdapterLike } from './webgpu-probe.ts';
 import { BackendError, DeviceLostError, ModelFileError, OutOfMemoryError } from '../errors.ts';
-import { chooseOrtBuild, runtimeHost, type OrtBuildName } from './ort-build.ts';
+import { chooseOrtBuild, ORT_BUILDS, runtimeHost, type OrtBuildName } from './ort-build.ts';
 import { importOrtBuild, type OrtModule } from './ort-import.ts';
 
 export type { InferenceSession } from 'onnxruntime-web';
 import type { InferenceSession } from 'onnxruntime-web';
+
+/** An external-data file as onnxruntime takes it: the name the graph refers to, and its contents. */
+export interface ExternalData {
+  path: string;
+  data: Uint8Array | Blob;
+}
 
 export interface RuntimeOptions {
   ep: EpName;
@@ -21,7 +27,17 @@ export interface RuntimeOptions {
   adapter?: GpuAdapterLike;
   /** Bench and tests: a build other than the one chosen for this EP. */
   build?: OrtBuildName;
+  /** Bench: session options that trade memory for speed, on or off (each kept or dropped by measurement). */
+  tuning?: SessionTuning;
 }
+
+export interface SessionTuning {
+  cpuArena?: boolean;
+  memPattern?: boolean;
+  prepacking?: boolean;
+}
+
+let tuning: SessionTuning = {};
 
 let chain: Promise<unknown> = Promise.resolve();
 /** The build configureRuntime() loaded: one per worker (a backend switch starts a new worker). */
@@ -94,6 +110,7 @@ export async function configureRuntime(opts: RuntimeOptions): Promise<{ numThrea
   const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
   const cores = globalThis.navigator?.hardwareConcurrency ?? 2;
   const numThreads = opts.numThreads ?? (host.node || isolated ? Math.min(4, cores) : 1);
+  tuning = opts.tuning ?? {};
   const { env } = loaded.ort;
   env.wasm.numThreads = numThreads;
   env.logLevel = 'error';
@@ -114,7 +131,7 @@ export function createSession(
   ep: EpName,
   file: string,
   outputsOnGpu: readonly string[] = [],
-  externalData?: readonly { path: string; data: Uint8Array }[],
+  externalData?: readonly ExternalData[],
 ): Promise<InferenceSession> {
   const preferredOutputLocation =
     ep === 'webgpu' && outputsOnGpu.length
@@ -124,6 +141,7 @@ export function createSession(
     if (native && externalData?.length) {
       throw new BackendError(`${file} keeps its weights in a separate file, which the native runtime cannot be given from memory: use the WASM runtime`);
     }
+    const data = externalData?.length ? await externalDataFor(externalData) : undefined;
     try {
       const session = await (native?.ort ?? ort()).InferenceSession.create(bytes, {
         executionProviders: [native ? 'cpu' : ep],
@@ -131,16 +149,33 @@ export function createSession(
         graphOptimizationLevel: 'all',
         // Warnings only say that shape ops run on the CPU, as ORT intends; errors still throw.
         logSeverityLevel: 3,
+        ...(tuning.cpuArena !== undefined ? { enableCpuMemArena: tuning.cpuArena } : {}),
+        ...(tuning.memPattern !== undefined ? { enableMemPattern: tuning.memPattern } : {}),
+        ...(tuning.prepacking === false ? { extra: { session: { disable_prepacking: '1' } } } : {}),
         ...(preferredOutputLocation ? { preferredOutputLocation } : {}),
-        ...(externalData?.length ? { externalData: externalData.map((d) => ({ path: d.path, data: d.data })) } : {}),
+        ...(data ? { externalData: data } : {}),
       });
       if (ep === 'webgpu') gpuSessions.add(session);
       return session;
     } catch (e) {
-      const total = bytes.byteLength + (externalData ?? []).reduce((n, d) => n + d.data.byteLength, 0);
+      const total = bytes.byteLength + (externalData ?? []).reduce((n, d) => n + sizeOf(d.data), 0);
       throw loadError(e, total, ep, file);
     }
   });
+}
+
+const sizeOf = (d: Uint8Array | Blob) => (d instanceof Uint8Array ? d.byteLength : d.size);
+
+/**
+ * External data as this build takes it: the JSPI build reads a Blob per initializer (the weights go
+ * from disk into their tensors, never whole into JS); the others need the bytes, read here.
+ */
+async function externalDataFor(items: readonly ExternalData[]): Promise<{ path: string; data: Uint8Array | Blob }[]> {
+  const blobs = loaded !== null && ORT_BUILDS[loaded.name].blobExternalData;
+  return Promise.all(items.map(async ({ path, data }) => ({
+    path,
+    data: data instanceof Uint8Array || blobs ? data : new Uint8Array(await data.arrayBuffer()),
+  })));
 }
 
 /** What a failed InferenceSession.create means for the user: no memory, bad file, or no backend. */

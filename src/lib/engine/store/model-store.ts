@@ -7,7 +7,7 @@ import { formatBytes as mb } from './format-bytes.ts';
 import { isQuotaError, type FileStorage, type StorageManagerLike } from './file-storage.ts';
 import { fetchResumable } from './fetch-resumable.ts';
 import type { FileRecord, RecordStore } from './records.ts';
-import { sha256OfChunks, viewsOf } from './sha256.ts';
+import { blobChunks, sha256OfChunks, viewsOf } from './sha256.ts';
 import { TransferRate, type Transfer } from './transfer-rate.ts';
 
 /** A file as a manifest describes it, with its URL resolved. */
@@ -135,25 +135,44 @@ export class ModelStore {
     return (await this.deps.storage.source?.(rec.key, f.name)) ?? blobSource(await this.deps.storage.blob(rec.key), f.name);
   }
 
+  /**
+   * A cached file as a Blob (OPFS: a File on disk), verified like read() but by streaming it through
+   * the hash, so a model's weights are never whole in JS memory; a copy that fails is removed.
+   */
+  async blob(f: StoreFile): Promise<Blob> {
+    const rec = await this.#complete(f);
+    const blob = await this.deps.storage.blob(rec.key);
+    await this.#verify(rec, f, blob.size, () => sha256OfChunks(blobChunks(blob)));
+    return blob;
+  }
+
   /** A cached file's bytes, verified; a copy that fails is removed and named. */
   async read(f: StoreFile): Promise<Uint8Array> {
+    const rec = await this.#complete(f);
+    const bytes = await this.deps.storage.read(rec.key);
+    await this.#verify(rec, f, bytes.byteLength, () => sha256OfChunks(viewsOf(bytes)));
+    return bytes;
+  }
+
+  async #complete(f: StoreFile): Promise<FileRecord> {
     const rec = await this.deps.records.get(f.url);
     if (!rec?.complete) throw new ModelFileError(`${f.name} is not downloaded yet: open Models and download it`);
-    const bytes = await this.deps.storage.read(rec.key);
-    if (bytes.byteLength !== f.bytes) {
+    return rec;
+  }
+
+  async #verify(rec: FileRecord, f: StoreFile, size: number, hash: () => Promise<string>): Promise<void> {
+    if (size !== f.bytes) {
       await this.#evict(rec);
-      throw new ModelFileError(`The cached ${f.name} is truncated (${bytes.byteLength} of ${f.bytes} bytes) and was removed: download it again`);
+      throw new ModelFileError(`The cached ${f.name} is truncated (${size} of ${f.bytes} bytes) and was removed: download it again`);
     }
     const expected = f.sha256?.toLowerCase() ?? rec.sha256;
-    if (expected) {
-      const found = await sha256OfChunks(viewsOf(bytes));
-      if (found !== expected) {
-        await this.#evict(rec);
-        const from = f.sha256 ? 'the manifest' : 'its first download';
-        throw new ModelFileError(`The cached ${f.name} is corrupt (sha256 ${found.slice(0, 12)}…, ${from} says ${expected.slice(0, 12)}…) and was removed: download it again`);
-      }
+    if (!expected) return;
+    const found = await hash();
+    if (found !== expected) {
+      await this.#evict(rec);
+      const from = f.sha256 ? 'the manifest' : 'its first download';
+      throw new ModelFileError(`The cached ${f.name} is corrupt (sha256 ${found.slice(0, 12)}…, ${from} says ${expected.slice(0, 12)}…) and was removed: download it again`);
     }
-    return bytes;
   }
 
   /** A small file kept whole (a family's manifest), so the family can be opened offline. */

@@ -18,3 +18,9 @@ export function* viewsOf(bytes: Uint8Array, chunkBytes = CHUNK_BYTES): Iterable<
 export function sha256Hex(bytes: Uint8Array): Promise<string> {
   return sha256OfChunks(viewsOf(bytes));
 }
+
+/** A Blob's bytes as its stream gives them: hashed without holding the whole file. */
+export async function* blobChunks(blob: Blob): AsyncIterable<Uint8Array> {
+  const reader = blob.stream().getReader();
+  for (let r = await reader.read(); !r.done; r = await reader.read()) yield r.value;
+}
