@@ -155,6 +155,7 @@ async function runFullBench(args: FullBenchArgs): Promise<FullBenchResult> {
     const model = await client.loadScorer(args.opfsFiles
       ? { kind: 'files', folderName: 'bench', files: await opfsFiles(args.opfsFiles) }
       : { kind: 'url', baseUrl: args.modelUrl });
+    console.log('bench: model loaded'); // bench/full-size/chromium-run.ts reads the memory at this moment
     const image = new Uint8Array(args.image);
     const byBatch = [];
     for (const batch of args.batches) {

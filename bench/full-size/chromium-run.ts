@@ -1,11 +1,16 @@
 // Full-size scoring in Debian chromium through the real worker path, with the browser's peak memory
 // taken as the largest sum of RSS over Chromium's process tree, sampled every 250 ms.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import type { FullBenchArgs, FullBenchResult } from '../browser-bench.ts';
 import { descendantsRss } from './process-rss.ts';
 
-export async function fullInChromium(pageUrl: string, args: FullBenchArgs): Promise<FullBenchResult & { peakRssBytes: number }> {
-  const browser = await chromium.launch({
+export async function fullInChromium(pageUrl: string, args: FullBenchArgs): Promise<FullBenchResult & { peakRssBytes: number; peakAtLoadBytes: number }> {
+  // A persistent profile: a temporary context's storage quota is too small for 1.7 GB in OPFS.
+  const profile = mkdtempSync(join(tmpdir(), 'preflens-bench-'));
+  const browser = await chromium.launchPersistentContext(profile, {
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     args: ['--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking',
       '--disable-component-update', '--disable-sync'],
@@ -16,6 +21,10 @@ export async function fullInChromium(pageUrl: string, args: FullBenchArgs): Prom
   }, 250);
   try {
     const page = await browser.newPage();
+    let peakAtLoad = NaN;
+    page.on('console', (m) => {
+      if (m.text() === 'bench: model loaded') peakAtLoad = Math.max(peak, descendantsRss(process.pid));
+    });
     await page.goto(pageUrl);
     await page.waitForFunction(() => 'runFullBench' in globalThis);
     type G = { runFullBench: (a: FullBenchArgs) => Promise<FullBenchResult>; copyIntoOpfs: (url: string, names: string[]) => Promise<void> };
@@ -25,9 +34,10 @@ export async function fullInChromium(pageUrl: string, args: FullBenchArgs): Prom
       peak = 0;
     }
     const r = await page.evaluate((a) => (globalThis as unknown as G).runFullBench(a), args);
-    return { ...r, peakRssBytes: peak };
+    return { ...r, peakRssBytes: peak, peakAtLoadBytes: peakAtLoad };
   } finally {
     clearInterval(timer);
     await browser.close();
+    rmSync(profile, { recursive: true, force: true });
   }
 }

@@ -29,7 +29,7 @@ export function fullModelsMiddleware(): Connect.NextHandleFunction {
   };
 }
 
-function ensureVariant(name: 'q8' | 'q4'): string {
+export function ensureVariant(name: 'q8' | 'q4'): string {
   const dir = join(MODELS, `vp-full-${name}`);
   if (existsSync(join(dir, 'preflens.json'))) return dir;
   const t0 = performance.now();
@@ -55,7 +55,7 @@ interface Row {
   error?: string;
 }
 
-function nodeRun(runtime: 'native' | 'ort-web', dir: string, threads: number): Record<string, unknown> {
+export function nodeRun(runtime: 'native' | 'ort-web', dir: string, threads: number): Record<string, unknown> {
   try {
     const out = execFileSync(process.execPath, ['--import', 'tsx', resolve(import.meta.dirname, 'node-run.ts'), runtime, dir, String(threads), BATCHES.join(',')], {
       encoding: 'utf8',
