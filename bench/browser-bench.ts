@@ -1,7 +1,6 @@
 // Runs inside Chromium (built by bench/run.ts): times the real worker path (comlink client →
 // worker → engine) on the built-in model and returns the engine's stage timings.
 import type { OrtBuildName } from '../src/lib/engine/runtime/ort-build.ts';
-import type { SessionTuning } from '../src/lib/engine/runtime/ort-session.ts';
 import { EngineClient } from '../src/lib/worker/client.ts';
 import type { BackendPreference } from '../src/lib/engine/runtime/backend-choice.ts';
 import type { StageTimings } from '../src/lib/engine/score/vp-scorer.ts';
@@ -111,7 +110,6 @@ export interface FullBenchArgs {
   reps: number;
   /** An onnxruntime build other than the one chosen for WASM here. */
   ortBuild?: OrtBuildName;
-  sessionTuning?: SessionTuning;
   /**
    * Without: fetched by the worker (bytes in JS). With: these files, already copied into OPFS by
    * copyIntoOpfs, given as Files as the model store and a picked folder do (external data then goes
@@ -150,7 +148,7 @@ async function runFullBench(args: FullBenchArgs): Promise<FullBenchResult> {
   const client = new EngineClient();
   let label = '';
   try {
-    const info = await client.init({ backend: 'wasm', numThreads: args.numThreads, ortBuild: args.ortBuild, sessionTuning: args.sessionTuning });
+    const info = await client.init({ backend: 'wasm', numThreads: args.numThreads, ortBuild: args.ortBuild });
     label = `${info.label}, ${info.runtime}`;
     const model = await client.loadScorer(args.opfsFiles
       ? { kind: 'files', folderName: 'bench', files: await opfsFiles(args.opfsFiles) }

@@ -5,7 +5,6 @@
 import type { BackendChoice, BackendPreference } from './runtime/backend-choice.ts';
 import type { GpuLike } from './runtime/webgpu-probe.ts';
 import type { OrtBuildName } from './runtime/ort-build.ts';
-import type { SessionTuning } from './runtime/ort-session.ts';
 import type { DtypeVariant } from './families/diffusion-manifest.ts';
 import type { ImportProgress } from './checkpoint/import-folder.ts';
 import type { ImportedFamily, ImportRequest } from './families/family-import.ts';
@@ -32,8 +31,6 @@ export interface InitOptions {
   native?: boolean;
   /** Bench and tests: an onnxruntime-web build other than the one chosen for the EP. */
   ortBuild?: OrtBuildName;
-  /** Bench: memory-for-speed session options on or off (runtime/ort-session.ts). */
-  sessionTuning?: SessionTuning;
 }
 
 export interface EngineInfo extends BackendChoice {

@@ -52,7 +52,7 @@ export class Engine implements EngineApi {
       ? { probe: { available: false as const, reason: 'not probed' }, adapter: undefined }
       : await probeWebGpu(opts.gpu);
     const choice = chooseBackend(preference, probe);
-    const { numThreads, build } = await configureRuntime({ ep: choice.ep, numThreads: opts.numThreads, adapter, build: opts.ortBuild, tuning: opts.sessionTuning });
+    const { numThreads, build } = await configureRuntime({ ep: choice.ep, numThreads: opts.numThreads, adapter, build: opts.ortBuild });
     if (opts.native) await useNativeRuntime(numThreads);
     await preloadCodecs();
     this.#info = { ...choice, numThreads, runtime: opts.native ? NATIVE_RUNTIME_LABEL : ORT_BUILDS[build].label };
