@@ -6,6 +6,7 @@ import { buildSdFolder, makeSdFamily } from './sd-tiny/build-folder.ts';
 import { SD_FOLDERS } from './sd-tiny/variants.ts';
 import { buildVpFolder, type BuiltFolder } from './vp-score/build-folder.ts';
 import { FOLDERS } from './vp-score/variants.ts';
+import { writeExternalCopy } from './vp-score/external-folder.ts';
 
 const outFlag = process.argv.indexOf('--out');
 const root = outFlag > 0 ? resolve(process.argv[outFlag + 1]) : join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -21,6 +22,8 @@ for (const spec of FOLDERS) {
       `(${(performance.now() - t).toFixed(0)} ms)`,
   );
 }
+const ext = writeExternalCopy(join(root, 'public/models/vp-tiny'), join(root, 'models/out/vp-tiny-ext'), 'vp-tiny-ext');
+console.log(`models: models/out/vp-tiny-ext graph ${ext.graph} B + model.onnx_data ${ext.data} B`);
 const tSd = performance.now();
 const family = makeSdFamily(); // tokenizer + weights, shared by sd-tiny and its bad-contract copy
 for (const spec of SD_FOLDERS) {

@@ -5,6 +5,8 @@ const root = resolve(import.meta.dirname, '..');
 export const MODEL_DIRS = {
   tiny: join(root, 'public/models/vp-tiny'),
   wide: join(root, 'models/out/vp-tiny-wide'),
+  /** vp-tiny split into model.onnx + model.onnx_data (the store's layout). */
+  tinyExt: join(root, 'models/out/vp-tiny-ext'),
   badContract: join(root, 'models/out/vp-bad-contract'),
   sdTiny: join(root, 'public/models/sd-tiny'),
   sdBadContract: join(root, 'models/out/sd-bad-contract'),

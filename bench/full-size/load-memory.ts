@@ -89,10 +89,17 @@ async function main() {
   } finally {
     await server.close();
   }
+  const vnni = (() => {
+    try {
+      return readFileSync('/proc/cpuinfo', 'utf8').includes('avx512_vnni') ? ', AVX-512 VNNI' : ', no AVX-512 VNNI';
+    } catch {
+      return '';
+    }
+  })();
   const size = (d: string, f: string) => `${(readFileSync(join(d, f)).byteLength / 1e6).toFixed(0)} MB`;
   console.log([
     '',
-    `## Loading the full-size VP-Score: memory per build (${cpus()[0].model}, ${cpus().length} cores)`,
+    `## Loading the full-size VP-Score: memory per build (${cpus()[0].model}${vnni}, ${cpus().length} cores)`,
     '',
     `\`npm run bench:memory\` (bench/full-size/load-memory.ts). q8 weights ${size(q8, 'model.onnx')} (external data ${size(q8ext, 'model.onnx_data')}),`,
     `fp32 external data ${size(fp32ext, 'model.onnx_data')}. WASM, 2 threads. ms/image: inside session.run, after one warm-up.`,

@@ -116,6 +116,15 @@ describe('your own model folder', () => {
     expect(await modelLabel()).toContain('vp-tiny-wide');
   });
 
+  it('a folder keeping its weights in model.onnx_data scores exactly as the same model in one file', async () => {
+    // Picked files are Files: the data goes to onnxruntime's JSPI build as a Blob (read-file.ts).
+    await b.page.getByTestId('model-folder-input').setInputFiles(MODEL_DIRS.tinyExt);
+    await expect.poll(modelLabel, { timeout: 60_000 }).toContain('vp-tiny-ext');
+    expect(await b.page.getByTestId('runtime').textContent()).toBe('onnxruntime-web (JSPI build)');
+    const split = await scoreAll(6);
+    expect(split.map((c) => c.score)).toEqual(split.map((c) => builtin.get(c.name)));
+  });
+
   it('goes back to the built-in model', async () => {
     await b.page.getByRole('button', { name: 'Use built-in model' }).click();
     await expect.poll(modelLabel, { timeout: 60_000 }).toMatch(/vp-tiny ·.*from built-in/);
