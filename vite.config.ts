@@ -33,10 +33,10 @@ export default defineConfig({
         icons: [{ src: 'icon.svg', sizes: 'any', type: 'image/svg+xml', purpose: 'any' }],
       },
       injectManifest: {
-        // The shell, the worker chunk, the WASM files vite emits (ort's runtime — only the variant the
-        // app imports is emitted — and the JPEG/WebP decoders) and the built-in models.
+        // The shell, the worker chunk, the WASM files vite emits (ort's builds — src/sw.ts keeps only
+        // those this browser can load — and the JPEG/WebP decoders) and the built-in models.
         globPatterns: ['**/*.{html,js,mjs,css,wasm,json,onnx}'], // + web manifest and icon, added by the plugin
-        maximumFileSizeToCacheInBytes: 40 * 1024 * 1024, // ort-wasm-simd-threaded.jsep.wasm is 28 MB
+        maximumFileSizeToCacheInBytes: 40 * 1024 * 1024, // ort-wasm-simd-threaded.asyncify.wasm is 26.8 MB
       },
       devOptions: { enabled: false },
     }),

@@ -1,4 +1,4 @@
-// Which onnxruntime-web build runs the models — the one place that decides and loads it.
+// Which onnxruntime-web build runs the models — the one place that decides it.
 //
 // ort-web 1.30 ships four builds (shared/BROWSER.md, "entry points"). PrefLens uses:
 // - `jspi`: the native C++ WebGPU EP and the WASM EP in one 16.8 MB binary built with JS Promise
@@ -9,8 +9,9 @@
 // - `node`: Node's entry of onnxruntime-web (tests, CLI, bench); `--runtime native` swaps in
 //   onnxruntime-node on top (ort-session.ts).
 // Pure facts and choices (the service worker uses them too); ort-import.ts loads the chosen build.
-// Not JSEP (the package's default entry): upstream deprecates it for the native EP, and it computes
-// Cast(int64→float) wrongly (microsoft/onnxruntime#32134), which SD-Turbo's timestep embedding has.
+// Not JSEP (the package's default entry): upstream deprecates it for the native EP, and an earlier
+// layout of the tiny UNet met its bug around Cast(int64→float) (microsoft/onnxruntime#32134), a
+// pattern SD-Turbo's timestep embedding has (models/sd-tiny/unet-graph.ts).
 import type { EpName } from './backend-choice.ts';
 
 export type OrtBuildName = 'jspi' | 'webgpu' | 'wasm' | 'node';
