@@ -4,9 +4,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { resolve } from 'node:path';
-import { build } from 'vite';
 import { chromium } from 'playwright-core';
-import { preview } from 'vite';
 import { Engine } from '../src/lib/engine/engine.ts';
 import type { StageTimings } from '../src/lib/engine/score/vp-scorer.ts';
 import { asInputs, sixImages } from '../models/test-images.ts';
@@ -14,7 +12,8 @@ import { MODEL_DIRS } from '../models/dirs.ts';
 import { dirReader } from '../src/cli/dir-reader.ts';
 import type { BrowserBenchArgs, BrowserBenchResult, GenBenchArgs, GenBenchResult } from './browser-bench.ts';
 import { generationReport, nodeGenBench } from './generate-bench.ts';
-import { fullModelsMiddleware, fullSizeSection } from './full-size/run-full.ts';
+import { fullSizeSection } from './full-size/run-full.ts';
+import { serveBenchPage } from './bench-page.ts';
 import { evalSection } from './eval-bench.ts';
 
 const root = resolve(import.meta.dirname, '..');
@@ -96,16 +95,7 @@ async function inChromium(url: string, webgpu: boolean, reps: number): Promise<{
 }
 
 async function main() {
-  const outDir = resolve(root, '.bench/dist');
-  await build({ root, logLevel: 'warn', build: { outDir, emptyOutDir: true, rollupOptions: { input: resolve(root, 'bench/index.html') } } });
-  const server = await preview({
-    root,
-    logLevel: 'warn',
-    build: { outDir },
-    preview: { port: 0, strictPort: false, open: false },
-    plugins: [{ name: 'full-models', configurePreviewServer: (s) => void s.middlewares.use(fullModelsMiddleware()) }],
-  });
-  const url = `${server.resolvedUrls!.local[0]}bench/index.html`;
+  const { url, server } = await serveBenchPage();
   const all: Row[] = [];
   const gens: { path: string; r: GenBenchResult }[] = [];
   let full: string[] = [];

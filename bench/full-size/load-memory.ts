@@ -5,38 +5,25 @@
 // go through the real worker path; "OPFS" rows copy the folder into OPFS first (not measured) and
 // load the Files, as the model store and a picked folder do. Peak memory is the largest sum of RSS
 // over Chromium's processes, at the end of the load and over the whole run (load + batch 1 + 8).
-import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
-import { build, preview } from 'vite';
-import { splitExternalData } from '../../src/lib/engine/convert/external-data.ts';
-import { manifestText } from '../../src/lib/engine/families/vp-score-manifest.ts';
-import { sha256Hex } from '../../src/lib/engine/store/sha256.ts';
 import type { OrtBuildName } from '../../src/lib/engine/runtime/ort-build.ts';
 import { sixImages } from '../../models/test-images.ts';
 import { MODEL_DIRS } from '../../models/dirs.ts';
 import { fullInChromium } from './chromium-run.ts';
 import { ensureFullModel, FULL_DIR } from './vp-full.ts';
-import { ensureVariant, fullModelsMiddleware, nodeRun } from './run-full.ts';
+import { ensureVariant, nodeRun } from './run-full.ts';
+import { serveBenchPage } from '../bench-page.ts';
+import { writeExternalCopy } from '../../models/vp-score/external-folder.ts';
 
-const root = resolve(import.meta.dirname, '../..');
 const MODELS = resolve(FULL_DIR, '..');
 const GiB = 2 ** 30;
 
-/** `<dir>-ext`: the same model as graph + model.onnx_data, with its manifest. */
-async function ensureSplit(dir: string): Promise<string> {
+/** `<dir>-ext`: the same model as graph + model.onnx_data, with its manifest (as the test models do). */
+function ensureSplit(dir: string): string {
   const out = `${dir}-ext`;
-  if (existsSync(join(out, 'preflens.json'))) return out;
-  mkdirSync(out, { recursive: true });
-  const { graph, data } = splitExternalData(new Uint8Array(readFileSync(join(dir, 'model.onnx'))), 'model.onnx_data');
-  writeFileSync(join(out, 'model.onnx'), graph);
-  writeFileSync(join(out, 'model.onnx_data'), data);
-  cpSync(join(dir, 'tokenizer.json'), join(out, 'tokenizer.json'));
-  const m = JSON.parse(readFileSync(join(dir, 'preflens.json'), 'utf8'));
-  m.files.modelData = 'model.onnx_data';
-  m.sizes = { ...m.sizes, modelBytes: graph.byteLength, modelDataBytes: data.byteLength };
-  m.sha256 = { ...m.sha256, model: await sha256Hex(graph), modelData: await sha256Hex(data) };
-  writeFileSync(join(out, 'preflens.json'), manifestText(m));
+  if (!existsSync(join(out, 'preflens.json'))) writeExternalCopy(dir, out, `${dir.split('/').pop()}-ext`);
   return out;
 }
 
@@ -46,14 +33,10 @@ async function main() {
   console.log('Building the full-size models on demand…');
   ensureFullModel();
   const q8 = ensureVariant('q8');
-  const q8ext = await ensureSplit(q8);
-  const fp32ext = await ensureSplit(FULL_DIR);
+  const q8ext = ensureSplit(q8);
+  const fp32ext = ensureSplit(FULL_DIR);
   cpSync(MODEL_DIRS.tiny, join(MODELS, 'vp-tiny'), { recursive: true });
-  const outDir = resolve(root, '.bench/dist');
-  await build({ root, logLevel: 'warn', build: { outDir, emptyOutDir: true, rollupOptions: { input: resolve(root, 'bench/index.html') } } });
-  const server = await preview({ root, logLevel: 'warn', build: { outDir }, preview: { port: 0, strictPort: false, open: false },
-    plugins: [{ name: 'full-models', configurePreviewServer: (s) => void s.middlewares.use(fullModelsMiddleware()) }] });
-  const url = `${server.resolvedUrls!.local[0]}bench/index.html`;
+  const { url, server } = await serveBenchPage();
   const image = Array.from(sixImages()[0].bytes);
   const cases: Case[] = [
     { label: 'the bench page with the tiny model (Chromium\'s own baseline)', dir: join(MODELS, 'vp-tiny'), build: 'jspi', opfs: false, weights: 'tiny' },

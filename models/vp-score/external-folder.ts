@@ -1,6 +1,7 @@
 // vp-tiny in the model store's layout: the same model split into a small graph and one
 // `model.onnx_data` (convert/external-data.ts), so tests load external data the way full-size
-// models are kept, through every reader (a picked folder, the store) and build.
+// models are kept, through every reader (a picked folder, the store) and build. `npm run
+// bench:memory` splits the full-size models with it too.
 import { createHash } from 'node:crypto';
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -13,6 +13,7 @@
 // layout of the tiny UNet met its bug around Cast(int64→float) (microsoft/onnxruntime#32134), a
 // pattern SD-Turbo's timestep embedding has (models/sd-tiny/unet-graph.ts).
 import type { EpName } from './backend-choice.ts';
+import { BackendError } from '../errors.ts';
 
 export type OrtBuildName = 'jspi' | 'webgpu' | 'wasm' | 'node';
 
@@ -70,9 +71,9 @@ export function ortBuildOfAsset(path: string): OrtBuildName | null {
 /** The build for an EP on this host; `forced` (bench, tests) must be one the host can run. */
 export function chooseOrtBuild(ep: EpName, host: RuntimeHost, forced?: OrtBuildName): OrtBuildName {
   if (forced) {
-    if ((forced === 'node') !== host.node) throw new Error(`the ${forced} build does not run ${host.node ? 'in Node' : 'in a browser'}`);
-    if (forced === 'jspi' && !host.jspi) throw new Error('the jspi build needs WebAssembly JSPI, which this browser lacks');
-    if (forced === 'wasm' && ep === 'webgpu') throw new Error('the wasm build has no WebGPU EP');
+    if ((forced === 'node') !== host.node) throw new BackendError(`the ${forced} build does not run ${host.node ? 'in Node' : 'in a browser'}`);
+    if (forced === 'jspi' && !host.jspi) throw new BackendError('the jspi build needs WebAssembly JSPI, which this browser lacks');
+    if (forced === 'wasm' && ep === 'webgpu') throw new BackendError('the wasm build has no WebGPU EP');
     return forced;
   }
   if (host.node) return 'node';
