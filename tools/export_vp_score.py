@@ -4,8 +4,9 @@
   python3 tools/export_vp_score.py --checkpoint ImageReward.pt --vocab bert-base-uncased/vocab.txt \
       --out my-vp-score/ [--id imagereward-v1 --name "ImageReward v1.0"] [--vision-heads 16 --text-heads 12]
 
-Writes model.onnx (+ model.onnx_data when the weights exceed protobuf's 2 GB), tokenizer.json and
-preflens.json. Needs PyTorch and onnx only. Head counts cannot be read from tensor shapes: they
+Writes model.onnx (the graph) + model.onnx_data (the weights: the layout PrefLens keeps, which lets
+the browser hand the weights to onnxruntime without a second copy; --external-data never writes one
+self-contained model.onnx while it stays under protobuf's 2 GB), tokenizer.json and preflens.json. Needs PyTorch and onnx only. Head counts cannot be read from tensor shapes: they
 default to ImageReward's (ViT-L 16, BERT-base 12) and can be given by flags or --config (a json with
 vision_heads/text_heads, or ImageReward's med_config.json for the text side).
 """
@@ -59,7 +60,7 @@ def sample_inputs(batch: int = 2, seed: int = 1):
 
 
 def export_onnx(net, out_dir: str, external: str) -> tuple:
-    """torch.onnx.export, then re-save through onnx so big models get ONE external data file."""
+    """torch.onnx.export, then re-save through onnx so the weights go to ONE external data file."""
     import onnx
     pixels, ids, mask = sample_inputs(1)
     param_bytes = sum(t.numel() * t.element_size() for t in net.state_dict().values())
@@ -100,7 +101,8 @@ def main() -> int:
     ap.add_argument('--vision-heads', type=int)
     ap.add_argument('--text-heads', type=int)
     ap.add_argument('--config', help='json with vision_heads/text_heads (or med_config.json)')
-    ap.add_argument('--external-data', choices=['auto', 'always', 'never'], default='auto')
+    ap.add_argument('--external-data', choices=['auto', 'always', 'never'], default='always',
+                    help='weights in model.onnx_data: always (default), never, or auto (only above 2 GB)')
     ap.add_argument('--save-check', metavar='DIR', help='write sample inputs + PyTorch rewards for tests')
     a = ap.parse_args()
     heads = {'vision_heads': 16, 'text_heads': 12}

@@ -1,7 +1,7 @@
 // `preflens convert --model DIR --to fp16,q8,q4,q4f16 [--out DIR] [--check IMAGE...] [--json]`
-// With --out, writes one folder per variant (OUT/<id>-<variant>/: model, tokenizer copy,
-// preflens.json); without it, adds model.<variant>.onnx to DIR and lists it under `variants` in
-// DIR/preflens.json (one folder to host for every backend). Prints, per variant, its size, the ratio to float32, and its agreement with float32 on a check set
+// With --out, writes one folder per variant (OUT/<id>-<variant>/: graph + its _data file, tokenizer
+// copy, preflens.json); without it, adds model.<variant>.onnx + model.<variant>.onnx_data to DIR and lists it under `variants` in
+// DIR/preflens.json (one folder to host for every backend). Prints, per variant, its size (graph + data), the ratio to float32, and its agreement with float32 on a check set
 // (the given images, or synthetic ones) × fixed prompts: Spearman ρ and max |Δscore|, scored on
 // --runtime (WASM by default; native where float32 is too big for WASM).
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -11,7 +11,8 @@ import { CHECK_PROMPTS, compareOnCheckSet, scoreCheckSet, syntheticImages } from
 import { isVariant, VARIANTS, type Variant } from '../lib/engine/convert/convert-model.ts';
 import { addVariant, convertFolder, type VariantFolder } from '../lib/engine/convert/variant-folder.ts';
 import { OutOfMemoryError } from '../lib/engine/errors.ts';
-import { MANIFEST_FILE, manifestText, type VpScoreManifest } from '../lib/engine/families/vp-score-manifest.ts';
+import { withData } from '../lib/engine/families/file-entry.ts';
+import { MANIFEST_FILE, manifestText, modelFileOf, type VpScoreManifest } from '../lib/engine/families/vp-score-manifest.ts';
 import { Engine } from '../lib/engine/engine.ts';
 import { dirReader } from './dir-reader.ts';
 import { decodeImage } from '../lib/engine/image/decode.ts';
@@ -70,6 +71,8 @@ export async function convertCommand(argv: string[], out: Sink, err: Sink): Prom
     const read = dirReader(dir);
     const ref = await readVpScoreFolder(read, dir);
     const tokenizerBytes = await read(ref.manifest.files.tokenizer);
+    // The source's size: a split folder's graph and its data file.
+    const refBytes = ref.modelBytes.byteLength + (ref.externalData ?? []).reduce((n, d) => n + (d.data instanceof Uint8Array ? d.data.byteLength : d.data.size), 0);
     const images = checkFiles.length
       ? await Promise.all(checkFiles.map(async (f) => decodeImage(new Uint8Array(await readFile(f)), basename(f))))
       : syntheticImages();
@@ -78,7 +81,7 @@ export async function convertCommand(argv: string[], out: Sink, err: Sink): Prom
     const written: { v: VariantFolder; target: string }[] = [];
     let manifest = ref.manifest;
     for (const variant of variants as Variant[]) {
-      const v = await convertFolder({ ...ref, tokenizerBytes }, variant);
+      const v = await convertFolder({ ...ref, tokenizerBytes }, variant, outDir ? undefined : modelFileOf(variant));
       let target: string;
       if (outDir) {
         target = join(resolve(outDir), v.manifest.id);
@@ -103,16 +106,17 @@ export async function convertCommand(argv: string[], out: Sink, err: Sink): Prom
     const rows = [];
     for (const { v, target } of written) {
       const { variant } = v;
+      const bytes = withData(v.entry).reduce((n, f) => n + f.bytes!, 0);
       if (!refScores) {
-        const row = { variant, id: v.manifest.id, dir: target, bytes: v.modelBytes.byteLength, ratio: v.modelBytes.byteLength / ref.modelBytes.byteLength };
+        const row = { variant, id: v.manifest.id, dir: target, bytes, ratio: bytes / refBytes };
         rows.push(row);
         if (!json) out.write(`${variant.padEnd(5)} ${String(row.bytes).padStart(10)} bytes  ${row.ratio.toFixed(3)}× fp32  → ${target}\n`);
         continue;
       }
-      const a = await compareOnCheckSet(ref, { ...ref, manifest: v.manifest, modelBytes: v.modelBytes }, 'wasm', CHECK_PROMPTS, images, refScores);
+      const a = await compareOnCheckSet(ref, { ...ref, manifest: v.manifest, ...v.loadable }, 'wasm', CHECK_PROMPTS, images, refScores);
       const row = {
-        variant, id: v.manifest.id, dir: target, bytes: v.modelBytes.byteLength,
-        ratio: v.modelBytes.byteLength / ref.modelBytes.byteLength, rho: a.rho, minPromptRho: a.minPromptRho, maxAbsDiff: a.maxAbsDiff,
+        variant, id: v.manifest.id, dir: target, bytes,
+        ratio: bytes / refBytes, rho: a.rho, minPromptRho: a.minPromptRho, maxAbsDiff: a.maxAbsDiff,
       };
       rows.push(row);
       if (!json) {
@@ -122,7 +126,7 @@ export async function convertCommand(argv: string[], out: Sink, err: Sink): Prom
     }
     const checkSet = { images: checkFiles.length ? checkFiles : `${images.length} synthetic`, prompts: CHECK_PROMPTS };
     if (json) {
-      const report = { model: ref.manifest.id, bytes: ref.modelBytes.byteLength, checkSet, ...(skipped ? { checkSkipped: skipped } : {}), variants: rows };
+      const report = { model: ref.manifest.id, bytes: refBytes, checkSet, ...(skipped ? { checkSkipped: skipped } : {}), variants: rows };
       out.write(`${JSON.stringify(report, null, 2)}\n`);
     }
     await engine.dispose();
@@ -133,11 +137,10 @@ export async function convertCommand(argv: string[], out: Sink, err: Sink): Prom
   }
 }
 
-/** Add a converted variant to the folder `dir` (model.<variant>.onnx + its entry in preflens.json). */
+/** Add a converted variant to the folder `dir` (its graph and data file + its entry in preflens.json). */
 export async function writeVariantInPlace(dir: string, manifest: VpScoreManifest, v: VariantFolder): Promise<{ manifest: VpScoreManifest; target: string }> {
-  const added = await addVariant(manifest, v);
-  const target = join(dir, added.file);
-  await writeFile(target, v.modelBytes);
-  await writeFile(join(dir, MANIFEST_FILE), manifestText(added.manifest));
-  return { manifest: added.manifest, target };
+  const next = addVariant(manifest, v);
+  for (const f of withData(v.entry)) await writeFile(join(dir, f.file), v.files[f.file]);
+  await writeFile(join(dir, MANIFEST_FILE), manifestText(next));
+  return { manifest: next, target: join(dir, v.entry.file) };
 }

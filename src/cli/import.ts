@@ -6,9 +6,10 @@ import { readFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_HEADS } from '../lib/engine/checkpoint/image-reward-layout.ts';
-import { importCheckpoint, modelFileOf } from '../lib/engine/checkpoint/import-folder.ts';
+import { importCheckpoint } from '../lib/engine/checkpoint/import-folder.ts';
+import { dataFileOf } from '../lib/engine/convert/external-data.ts';
 import { isVariant, VARIANTS, type Variant } from '../lib/engine/convert/convert-model.ts';
-import type { VpDtype } from '../lib/engine/families/vp-score-manifest.ts';
+import { modelFileOf, type VpDtype } from '../lib/engine/families/vp-score-manifest.ts';
 import { fileSource } from './file-source.ts';
 import { folderSink } from './folder-sink.ts';
 import type { Sink } from './sink.ts';
@@ -69,7 +70,8 @@ export async function importCommand(argv: string[], out: Sink, err: Sink): Promi
       { id: values.id, name: values.name, mean, std, heads: { vision: vision ?? DEFAULT_HEADS.vision, text: text ?? DEFAULT_HEADS.text }, dtypes });
     for (const d of dtypes) {
       const file = modelFileOf(d);
-      out.write(`${d.padEnd(5)} ${String(folder.written[file]).padStart(10)} bytes  → ${join(dir, file)}\n`);
+      const bytes = folder.written[file] + folder.written[dataFileOf(file)];
+      out.write(`${d.padEnd(5)} ${String(bytes).padStart(10)} bytes  → ${join(dir, file)} + ${dataFileOf(file)}\n`);
     }
     out.write(`${(performance.now() - t0).toFixed(0)} ms; dropped ${folder.dropped.length} keys unused by score(): ${folder.dropped.join(', ')}\n`);
     return 0;

@@ -37,12 +37,15 @@ describe('preflens score', () => {
   // In child processes: the native runtime, once chosen, stays for the process.
   it('--runtime native (onnxruntime-node) gives the WASM rewards within 1e-5 and says which runtime ran', async () => {
     const files = writeImages(sixImages());
-    const run = async (runtime: string) => JSON.parse((await promisify(execFile)(
-      process.execPath, [BIN, 'score', '--model', MODEL_DIRS.tiny, '--prompt', 'a dog on the beach', '--runtime', runtime, ...files], { timeout: 120_000 },
+    const run = async (runtime: string, model = MODEL_DIRS.tiny) => JSON.parse((await promisify(execFile)(
+      process.execPath, [BIN, 'score', '--model', model, '--prompt', 'a dog on the beach', '--runtime', runtime, ...files], { timeout: 120_000 },
     )).stdout);
     const [wasm, native] = [await run('wasm'), await run('native')];
     expect([wasm.runtime, native.runtime]).toEqual(['onnxruntime-web (WASM)', 'onnxruntime-node (native CPU)']);
     native.results.forEach((r: { reward: number }, i: number) => expect(Math.abs(r.reward - wasm.results[i].reward)).toBeLessThan(1e-5));
+    // The store's layout (graph + model.onnx_data, what imports write) on the native runtime too.
+    const split = await run('native', MODEL_DIRS.tinyExt);
+    split.results.forEach((r: { reward: number }, i: number) => expect(Math.abs(r.reward - wasm.results[i].reward)).toBeLessThan(1e-5));
     const err = capture();
     expect(await main(['score', '--model', MODEL_DIRS.tiny, '--prompt', 'a cat', '--runtime', 'gpu', files[0]], capture(), err)).toBe(2);
     expect(err.text).toMatch(/^--runtime must be wasm or native, got "gpu"/);

@@ -4,7 +4,7 @@
 // /usr/bin/python3 with python3-torch and python3-onnx; a missing torch is a failure, not a skip.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { execFile, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -97,7 +97,8 @@ describe('tools/export_vp_score.py', () => {
     const pixels = new Float32Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength));
     const n = check.pixelShape[0] as number;
     const ints = (rows: number[][]) => BigInt64Array.from(rows.flat(), (v) => BigInt(v));
-    const session = await createSession(new Uint8Array(readFileSync(join(OUT, 'model.onnx'))), 'wasm', 'model.onnx');
+    const data = new Uint8Array(readFileSync(join(OUT, 'model.onnx_data')));
+    const session = await createSession(new Uint8Array(readFileSync(join(OUT, 'model.onnx'))), 'wasm', 'model.onnx', { externalData: [{ path: 'model.onnx_data', data }] });
     const out = await run(session, {
       pixel_values: tensor('float32', pixels, check.pixelShape),
       input_ids: tensor('int64', ints(check.inputIds), [n, 35]),
@@ -160,12 +161,17 @@ describe('tools/export_vp_score.py', () => {
     expect(sha(out)).toEqual(sha(OUT));
   }, SLOW);
 
-  it('--external-data always writes model.onnx + one model.onnx_data, recorded in preflens.json', async () => {
-    const out = join(tmp, 'out-external');
-    await ok('export_vp_score.py', ['--checkpoint', join(tmp, 'ckpt.pt'), '--vocab', vocab, '--out', out, '--external-data', 'always', ...HEADS]);
-    const man = JSON.parse(readFileSync(join(out, 'preflens.json'), 'utf8'));
-    expect(man.sizes.modelDataBytes).toBe(readFileSync(join(out, 'model.onnx_data')).byteLength);
+  it('writes model.onnx + one model.onnx_data by default; --external-data never one self-contained model.onnx', async () => {
+    const man = JSON.parse(readFileSync(join(OUT, 'preflens.json'), 'utf8'));
+    expect(man.files.modelData).toBe('model.onnx_data');
+    expect(man.sizes.modelDataBytes).toBe(readFileSync(join(OUT, 'model.onnx_data')).byteLength);
     expect(man.sizes.modelBytes).toBeLessThan(200_000); // the graph only; weights are in the data file
     expect(man.sha256.modelData).toMatch(/^[0-9a-f]{64}$/);
+    const out = join(tmp, 'out-one-file');
+    await ok('export_vp_score.py', ['--checkpoint', join(tmp, 'ckpt.pt'), '--vocab', vocab, '--out', out, '--external-data', 'never', ...HEADS]);
+    const one = JSON.parse(readFileSync(join(out, 'preflens.json'), 'utf8'));
+    expect(one.files.modelData).toBeUndefined();
+    expect(existsSync(join(out, 'model.onnx_data'))).toBe(false);
+    expect(one.sizes.modelBytes).toBeGreaterThan(0.9 * man.sizes.modelDataBytes); // the weights are in it
   }, SLOW);
 });

@@ -10,7 +10,7 @@ import { openCheckpoint } from '../../../src/lib/engine/checkpoint/open-checkpoi
 import { buildVpGraph } from '../../../src/lib/engine/convert/vp-score-graph/vp-score-graph.ts';
 import { fileSource } from '../../../src/cli/file-source.ts';
 import { FIXTURE_HEADS } from '../../fixtures/checkpoint-fixture.ts';
-import { configureRuntime, createSession, run, tensor } from '../../../src/lib/engine/runtime/ort-session.ts';
+import { configureRuntime, createSession, type ExternalData, run, tensor } from '../../../src/lib/engine/runtime/ort-session.ts';
 
 const dir = inject('checkpointFixture');
 const HEADS = FIXTURE_HEADS;
@@ -20,10 +20,10 @@ let check: Check;
 let pixels: Float32Array;
 let pythonOnnx: Float32Array;
 
-async function rewards(model: Uint8Array): Promise<Float32Array> {
+async function rewards(model: Uint8Array, externalData?: ExternalData[]): Promise<Float32Array> {
   const n = check.pixelShape[0];
   const ints = (rows: number[][]) => BigInt64Array.from(rows.flat(), (v) => BigInt(v));
-  const session = await createSession(model, 'wasm', 'model.onnx');
+  const session = await createSession(model, 'wasm', 'model.onnx', { externalData });
   const out = await run(session, {
     pixel_values: tensor('float32', pixels, check.pixelShape),
     input_ids: tensor('int64', ints(check.inputIds), [n, 35]),
@@ -40,7 +40,9 @@ beforeAll(async () => {
   check = JSON.parse(readFileSync(join(dir, 'check', 'check.json'), 'utf8'));
   const raw = readFileSync(join(dir, 'check', 'pixel_values.f32'));
   pixels = new Float32Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength));
-  pythonOnnx = await rewards(new Uint8Array(readFileSync(join(dir, 'py', 'model.onnx'))));
+  // The exporter's layout: the graph and its weights in model.onnx_data.
+  const data = new Uint8Array(readFileSync(join(dir, 'py', 'model.onnx_data')));
+  pythonOnnx = await rewards(new Uint8Array(readFileSync(join(dir, 'py', 'model.onnx'))), [{ path: 'model.onnx_data', data }]);
 }, 180_000);
 
 describe('a VP-Score graph built in TypeScript from a checkpoint', () => {

@@ -1,6 +1,6 @@
-// The streamed import against the in-memory path it replaces: for each dtype, the file written
-// piece by piece (lazy checkpoint reads, big tensors through a scratch file) is byte for byte the
-// file the converter makes from the whole float32 graph in memory. Plus the manifest it writes,
+// The streamed import against the in-memory path it replaces: for each dtype, the graph and data
+// file written piece by piece (lazy checkpoint reads, big tensors through a scratch file) are byte
+// for byte what the converter and splitExternalData make from the whole float32 graph in memory. Plus the manifest it writes,
 // progress, bad options refused up front, and a cancelled import that writes nothing more.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -8,13 +8,14 @@ import { describe, expect, inject, it } from 'vitest';
 import { fileSource } from '../../../src/cli/file-source.ts';
 import { imageRewardWeights } from '../../../src/lib/engine/checkpoint/checkpoint-weights.ts';
 import { loadImageReward } from '../../../src/lib/engine/checkpoint/image-reward-layout.ts';
-import { importCheckpoint, modelFileOf, type ImportProgress, type ImportSink } from '../../../src/lib/engine/checkpoint/import-folder.ts';
+import { importCheckpoint, type ImportProgress, type ImportSink } from '../../../src/lib/engine/checkpoint/import-folder.ts';
 import { openCheckpoint } from '../../../src/lib/engine/checkpoint/open-checkpoint.ts';
 import { convertModel } from '../../../src/lib/engine/convert/convert-model.ts';
+import { dataFileOf, splitExternalData } from '../../../src/lib/engine/convert/external-data.ts';
 import { memoryScratch } from '../../../src/lib/engine/convert/scratch.ts';
 import { buildVpGraph } from '../../../src/lib/engine/convert/vp-score-graph/vp-score-graph.ts';
 import { CancelledError, RequestError } from '../../../src/lib/engine/errors.ts';
-import { parseVpManifest } from '../../../src/lib/engine/families/vp-score-manifest.ts';
+import { modelFileOf, parseVpManifest } from '../../../src/lib/engine/families/vp-score-manifest.ts';
 import { sha256Hex } from '../../../src/lib/engine/store/sha256.ts';
 import { FIXTURE_HEADS } from '../../fixtures/checkpoint-fixture.ts';
 
@@ -43,7 +44,7 @@ function memorySink() {
 }
 
 describe('the streamed checkpoint import', () => {
-  it.each(['ckpt.pt', 'ckpt.safetensors'])('%s: every dtype\'s file is byte for byte the in-memory conversion\'s', async (name) => {
+  it.each(['ckpt.pt', 'ckpt.safetensors'])('%s: every dtype\'s graph and data file are byte for byte the in-memory conversion\'s, split', async (name) => {
     const source = fileSource(join(dir, name));
     const doc = `VP-Score (ImageReward architecture) imported by PrefLens from ${name}`;
     const fp32 = buildVpGraph({ id: 'imported', visionHeads: 2, textHeads: 2 }, imageRewardWeights(loadImageReward(await openCheckpoint(source), FIXTURE_HEADS)), doc);
@@ -56,16 +57,25 @@ describe('the streamed checkpoint import', () => {
     source.close();
     expect(scratchBytes()).toBeGreaterThan(100_000); // the tiny model's big tensors did go through the scratch file
     for (const d of dtypes) {
-      const want = d === 'fp32' ? fp32 : convertModel(fp32, d, name);
-      const got = files.get(modelFileOf(d))!;
-      expect(got.byteLength, d).toBe(want.byteLength);
-      expect(Buffer.from(got).equals(Buffer.from(want)), `${d} bytes`).toBe(true);
+      const want = splitExternalData(d === 'fp32' ? fp32 : convertModel(fp32, d, name), dataFileOf(modelFileOf(d)));
+      const graph = files.get(modelFileOf(d))!;
+      const data = files.get(dataFileOf(modelFileOf(d)))!;
+      expect(graph.byteLength, d).toBe(want.graph.byteLength);
+      expect(Buffer.from(graph).equals(Buffer.from(want.graph)), `${d} graph bytes`).toBe(true);
+      expect(data.byteLength, d).toBe(want.data.byteLength);
+      expect(Buffer.from(data).equals(Buffer.from(want.data)), `${d} data bytes`).toBe(true);
+      expect(data.byteLength, `${d}: the weights are in the data file`).toBeGreaterThan(graph.byteLength * 4);
     }
     const manifest = parseVpManifest(new TextDecoder().decode(files.get('preflens.json')), 'preflens.json');
-    expect(manifest.files.model).toBe('model.onnx');
-    expect(manifest.sha256!.model).toBe(await sha256Hex(fp32));
+    expect(manifest.files).toEqual({ model: 'model.onnx', tokenizer: 'tokenizer.json', modelData: 'model.onnx_data' });
+    expect(manifest.sha256!.model).toBe(await sha256Hex(files.get('model.onnx')!));
+    expect(manifest.sha256!.modelData).toBe(await sha256Hex(files.get('model.onnx_data')!));
+    expect(manifest.sizes!.modelDataBytes).toBe(files.get('model.onnx_data')!.byteLength);
     expect(Object.keys(manifest.variants!)).toEqual(['q8', 'q4f16', 'fp16']);
     expect(manifest.variants!.q8!.sha256).toBe(await sha256Hex(files.get('model.q8.onnx')!));
+    expect(manifest.variants!.q8!.data).toEqual({
+      file: 'model.q8.onnx_data', bytes: files.get('model.q8.onnx_data')!.byteLength, sha256: await sha256Hex(files.get('model.q8.onnx_data')!),
+    });
     expect(folder.written['model.q8.onnx']).toBe(files.get('model.q8.onnx')!.byteLength);
     // Progress: each dtype converts then writes, ending at its total.
     for (const d of dtypes) {
@@ -82,7 +92,7 @@ describe('the streamed checkpoint import', () => {
     source.close();
     const m = parseVpManifest(new TextDecoder().decode(files.get('preflens.json')), 'preflens.json');
     expect(m).toMatchObject({ name: 'Mine', mean: 0.5, std: 2, dtype: 'q8', files: { model: 'model.q8.onnx' }, variants: { q4f16: { file: 'model.q4f16.onnx' } } });
-    expect([...files.keys()].sort()).toEqual(['model.q4f16.onnx', 'model.q8.onnx', 'preflens.json', 'tokenizer.json']);
+    expect([...files.keys()].sort()).toEqual(['model.q4f16.onnx', 'model.q4f16.onnx_data', 'model.q8.onnx', 'model.q8.onnx_data', 'preflens.json', 'tokenizer.json']);
   });
 
   it('a name left empty, a mean that is no number or a std ≤ 0 is refused before anything is written', async () => {
@@ -115,6 +125,7 @@ describe('the streamed checkpoint import', () => {
     source.close();
     expect(e).toBeInstanceOf(CancelledError);
     expect(files.has('preflens.json')).toBe(false);
+    expect(files.has('model.onnx_data')).toBe(false);
     expect(files.has('model.q8.onnx')).toBe(false);
   });
 });

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { splitExternalData } from '../../../src/lib/engine/convert/external-data.ts';
+import { joinExternalData, splitExternalData } from '../../../src/lib/engine/convert/external-data.ts';
 import { decodeModel, onnx } from '../../../src/lib/engine/convert/onnx-io.ts';
 import { configureRuntime, createSession, run, tensor } from '../../../src/lib/engine/runtime/ort-session.ts';
 import { MODEL_DIRS } from '../../../models/dirs.ts';
@@ -29,13 +29,21 @@ describe('splitExternalData', () => {
     expect(() => splitExternalData(graph, 'x')).toThrow('already keeps weights in external data');
   });
 
+  it('joinExternalData gives back the very bytes that were split, and names a missing or short data file', () => {
+    const bytes = model();
+    const { graph, data } = splitExternalData(bytes, 'model.onnx_data');
+    expect(Buffer.from(joinExternalData(graph, [{ path: 'model.onnx_data', data }])).equals(Buffer.from(bytes))).toBe(true);
+    expect(() => joinExternalData(graph, [{ path: 'other.bin', data }])).toThrow(/kept in model\.onnx_data, which was not given \(found: other\.bin\)/);
+    expect(() => joinExternalData(graph, [{ path: 'model.onnx_data', data: data.subarray(0, data.byteLength - 1) }])).toThrow(/truncated/);
+  });
+
   it('onnxruntime gives the same rewards from the split files, the data as bytes or as a Blob', async () => {
     const bytes = model();
     const { graph, data } = splitExternalData(bytes, 'model.onnx_data');
     const feeds = await tinyFeeds(bytes);
     const whole = await run(await createSession(bytes, 'wasm', 'model.onnx'), feeds);
     for (const d of [data, new Blob([data as Uint8Array<ArrayBuffer>])]) {
-      const split = await run(await createSession(graph, 'wasm', 'model.onnx', [], [{ path: 'model.onnx_data', data: d }]), feeds);
+      const split = await run(await createSession(graph, 'wasm', 'model.onnx', { externalData: [{ path: 'model.onnx_data', data: d }] }), feeds);
       expect(Array.from(split.reward.data as Float32Array)).toEqual(Array.from(whole.reward.data as Float32Array));
     }
   });

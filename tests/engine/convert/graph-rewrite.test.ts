@@ -71,8 +71,11 @@ describe('q8', () => {
     expect(o.filter((x) => x === 'DynamicQuantizeLinear').length).toBe(matmuls);
     // head.2 (16×8) and the attention's activation×activation MatMuls stay float.
     expect(o.filter((x) => x === 'MatMul').length).toBeGreaterThan(0);
-    const w = m.graph!.initializer!.find((t) => t.name === 'vision.block0.mlp.fc1.weight_int8')!;
-    expect(w.dataType).toBe(DT.int8);
+    const w = m.graph!.initializer!.find((t) => t.name === 'vision.block0.mlp.fc1.weight_uint8')!;
+    expect(w.dataType).toBe(DT.uint8); // u8·u8: no saturation on AVX2 CPUs without VNNI
+    const mmi = m.graph!.node!.find((n) => n.opType === 'MatMulInteger' && n.input![1] === w.name)!;
+    const zp = m.graph!.initializer!.find((t) => t.name === mmi.input![3])!;
+    expect(Array.from(zp.rawData!)).toEqual([128]);
     expect(m.graph!.initializer!.some((t) => t.name === 'vision.block0.mlp.fc1.weight')).toBe(false);
   });
 });

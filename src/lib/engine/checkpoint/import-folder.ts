@@ -1,15 +1,18 @@
 // An ImageReward-format checkpoint + bert-base-uncased's vocab.txt → a VP-Score model folder
-// (one .onnx per dtype asked for, tokenizer.json, preflens.json) with the Python exporter's graph
-// and manifest, made in TypeScript, streamed: the float32 graph's weights are read from the
-// checkpoint one at a time as a converter pass or the writer needs them, big converted tensors wait
-// in a scratch file, and each variant's file is written piece by piece (model-writer.ts). Memory
+// (per dtype asked for a graph and its weights in `<graph>_data`, tokenizer.json, preflens.json)
+// with the Python exporter's graph and manifest, made in TypeScript, streamed: the float32 graph's
+// weights are read from the checkpoint one at a time as a converter pass or the writer needs them,
+// big converted tensors wait in a scratch file, and each variant's files are written piece by piece
+// (model-writer.ts). The weights sit in their own file so that loading hands them to onnxruntime
+// as a Blob, never as a second copy in JS (runtime/ort-session.ts). Memory
 // holds the graph's structure and about one weight, never a model: what lets the browser import
 // the 1.8 GB ImageReward checkpoint. The same code writes `preflens import`'s folders in Node.
-import { MANIFEST_FILE, manifestText, validateVpManifest, VP_IMAGE_SIZE, VP_MAX_LENGTH, type VpDtype, type VpScoreManifest } from '../families/vp-score-manifest.ts';
+import { MANIFEST_FILE, manifestText, modelFileOf, validateVpManifest, VP_IMAGE_SIZE, VP_MAX_LENGTH, type VpDtype, type VpScoreManifest } from '../families/vp-score-manifest.ts';
 import type { FileEntry } from '../families/file-entry.ts';
 import { CancelledError, CheckpointError, RequestError } from '../errors.ts';
 import { convertPass } from '../convert/convert-model.ts';
-import { streamedModel, type StreamedFile } from '../convert/model-writer.ts';
+import { dataFileOf } from '../convert/external-data.ts';
+import { streamedSplitModel, type StreamedFile } from '../convert/model-writer.ts';
 import type { Scratch } from '../convert/scratch.ts';
 import { StreamedTensors } from '../convert/streamed-tensors.ts';
 import { buildVpModel, type VpGraphSpec } from '../convert/vp-score-graph/vp-score-graph.ts';
@@ -29,7 +32,7 @@ export interface ImportSink {
 }
 
 export interface ImportProgress {
-  /** 'convert': weights read of `total`; 'write': bytes written of `total`. */
+  /** 'convert': weights read of `total`; 'write': bytes written of `total` (graph and weights). */
   step: 'convert' | 'write';
   dtype: VpDtype;
   done: number;
@@ -58,9 +61,6 @@ export interface ImportedFolder {
   /** File name → byte length, as written. */
   written: Record<string, number>;
 }
-
-/** The file each dtype is written to: the exporter's model.onnx for fp32, model.<dtype>.onnx else. */
-export const modelFileOf = (dtype: VpDtype) => (dtype === 'fp32' ? 'model.onnx' : `model.${dtype}.onnx`);
 
 export async function importCheckpoint(checkpoint: ByteSource, vocabFile: { text: string; name: string }, sink: ImportSink, o: ImportOptions = {}): Promise<ImportedFolder> {
   const dtypes = o.dtypes?.length ? [...new Set(o.dtypes)] : (['fp32'] as VpDtype[]);
@@ -94,12 +94,15 @@ export async function importCheckpoint(checkpoint: ByteSource, vocabFile: { text
         onRead: () => writing || o.onProgress?.({ step: 'convert', dtype, done: Math.min(++read, lazy.size), total: lazy.size }),
       });
       const converted = dtype === 'fp32' ? model : convertPass(model, dtype, checkpoint.name, store);
-      const file = streamedModel(converted, store);
-      writing = true;
       const name = modelFileOf(dtype);
-      const sha256 = await sink.write(name, progressOf(file, dtype, o));
-      entries.set(dtype, { file: name, bytes: file.bytes, sha256 });
-      written[name] = file.bytes;
+      const split = streamedSplitModel(converted, store, dataFileOf(name));
+      writing = true;
+      const [graph, data] = progressOf([split.graph, split.data], dtype, o);
+      const sha256 = await sink.write(name, graph);
+      const dataEntry = { file: dataFileOf(name), bytes: data.bytes, sha256: await sink.write(dataFileOf(name), data) };
+      entries.set(dtype, { file: name, bytes: graph.bytes, sha256, data: dataEntry });
+      written[name] = graph.bytes;
+      written[dataEntry.file] = data.bytes;
     } finally {
       await scratch.close();
     }
@@ -113,15 +116,15 @@ export async function importCheckpoint(checkpoint: ByteSource, vocabFile: { text
   const manifest = validateVpManifest({
     kind: 'vp-score', id, name: o.name ?? 'ImageReward v1.0', mean: o.mean ?? IMAGEREWARD_MEAN, std: o.std ?? IMAGEREWARD_STD,
     maxLength: VP_MAX_LENGTH, imageSize: VP_IMAGE_SIZE,
-    files: { model: model.file, tokenizer: 'tokenizer.json' },
+    files: { model: model.file, tokenizer: 'tokenizer.json', modelData: model.data!.file },
     ...(base === 'fp32' ? {} : { dtype: base }),
     ...(more.length ? { variants: Object.fromEntries(more.map((d) => [d, entries.get(d)!])) } : {}),
     sizes: {
-      params, modelBytes: model.bytes!, tokenizerBytes: tokenizerBytes.byteLength, visionWidth: c.visionWidth,
+      params, modelBytes: model.bytes!, modelDataBytes: model.data!.bytes!, tokenizerBytes: tokenizerBytes.byteLength, visionWidth: c.visionWidth,
       visionLayers: c.visionDepth, visionHeads: c.visionHeads, textWidth: c.textWidth, textLayers: c.textDepth,
       textHeads: c.textHeads, vocab: c.vocabSize,
     },
-    sha256: { model: model.sha256!, tokenizer: tokenizerSha },
+    sha256: { model: model.sha256!, modelData: model.data!.sha256!, tokenizer: tokenizerSha },
   }, MANIFEST_FILE);
   const manifestBytes = new TextEncoder().encode(manifestText(manifest));
   await sink.write(MANIFEST_FILE, whole(manifestBytes));
@@ -131,18 +134,19 @@ export async function importCheckpoint(checkpoint: ByteSource, vocabFile: { text
 
 const whole = (bytes: Uint8Array): StreamedFile => ({ bytes: bytes.byteLength, chunks: () => [bytes] });
 
-/** The same file, reporting written bytes and stopping at a cancel between pieces. */
-function progressOf(file: StreamedFile, dtype: VpDtype, o: ImportOptions): StreamedFile {
-  return {
+/** The same files, reporting bytes written of them all and stopping at a cancel between pieces. */
+function progressOf(files: StreamedFile[], dtype: VpDtype, o: ImportOptions): StreamedFile[] {
+  const total = files.reduce((n, f) => n + f.bytes, 0);
+  let done = 0;
+  return files.map((file) => ({
     bytes: file.bytes,
     *chunks() {
-      let done = 0;
       for (const c of file.chunks()) {
         if (o.signal?.aborted) throw new CancelledError('Import cancelled');
         yield c;
         done += c.byteLength;
-        o.onProgress?.({ step: 'write', dtype, done, total: file.bytes });
+        o.onProgress?.({ step: 'write', dtype, done, total });
       }
     },
-  };
+  }));
 }

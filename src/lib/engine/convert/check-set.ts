@@ -3,6 +3,7 @@
 // caller configures the runtime first (Engine.init or configureRuntime).
 import type { EpName } from '../runtime/backend-choice.ts';
 import type { RgbImage } from '../image/rgb-image.ts';
+import type { ExternalData } from '../families/read-file.ts';
 import type { VpScoreManifest } from '../families/vp-score-manifest.ts';
 import { VpScorer } from '../score/vp-scorer.ts';
 import { agreement, type Agreement } from './agreement.ts';
@@ -33,6 +34,7 @@ export function syntheticImages(n = 8): RgbImage[] {
 export interface LoadableFolder {
   manifest: VpScoreManifest;
   modelBytes: Uint8Array;
+  externalData?: ExternalData[];
   tokenizerJson: unknown;
   origin: string;
 }

@@ -1,8 +1,11 @@
 // q8 for WASM: dynamic quantization of the big MatMul/Gemm weights into the pattern onnxruntime's
 // quantize_dynamic writes and its CPU EP (which the WASM build is) fuses into DynamicQuantizeMatMul:
 //   DynamicQuantizeLinear(A) → (A_u8, A_scale, A_zp)
-//   MatMulInteger(A_u8, W_s8, A_zp) → int32;  Cast → float;  Mul by (A_scale · W_scale[N]);  (+ bias for Gemm)
-// Weights are symmetric int8 per output column (zero point 0, so W's zero point input is omitted).
+//   MatMulInteger(A_u8, W_u8, A_zp, 128) → int32;  Cast → float;  Mul by (A_scale · W_scale[N]);  (+ bias for Gemm)
+// Weights are symmetric int8 per output column, stored as uint8 with zero point 128 (the same
+// values, shifted): onnxruntime's native u8·s8 kernel on x86 CPUs with AVX2 but no VNNI saturates
+// its 16-bit pair sums (vpmaddubsw) and gave wrong scores — ρ 0.87 against float32 on vp-tiny where
+// WASM gives 1.0 (tests/cli/convert.test.ts, AMD EPYC with AVX2 only); u8·u8 has no such path.
 // The word-embedding table becomes int8 + DequantizeLinear, and the other big float weights (the
 // patch Conv kernel, position tables) are stored int8 and dequantized at load (weight-quant.ts).
 import { assertFloat32VpScore } from './contract-check.ts';
@@ -54,14 +57,19 @@ export function quantizeQ8(model: Model, source = 'model', opts: QuantOptions = 
     }
     const { q, scale } = quantizeInt8PerColumn(w, K, N);
     const base = wt.name!;
-    const qName = fresh(`${base}_int8`);
+    const qName = fresh(`${base}_uint8`);
     const sName = fresh(`${base}_scale`);
-    g.initializer!.push(store.tensor(qName, [K, N], DT.int8, q), store.tensor(sName, [N], DT.float, scale));
+    const zName = fresh(`${base}_zp`);
+    g.initializer!.push(
+      store.tensor(qName, [K, N], DT.uint8, Uint8Array.from(q, (v) => v + W_ZERO_POINT)),
+      store.tensor(sName, [N], DT.float, scale),
+      store.tensor(zName, [], DT.uint8, Uint8Array.of(W_ZERO_POINT)),
+    );
     const y = n.output![0];
     const [aQ, aS, aZ, acc, accF, s, scaled] = ['a_u8', 'a_scale', 'a_zp', 'acc_i32', 'acc_f32', 'scale', 'scaled'].map((x) => fresh(`${y}_${x}`));
     const nodes: Node[] = [
       { name: fresh(`${n.name}_dql`), opType: 'DynamicQuantizeLinear', input: [n.input![0]], output: [aQ, aS, aZ] },
-      { name: fresh(`${n.name}_mmi`), opType: 'MatMulInteger', input: [aQ, qName, aZ], output: [acc] },
+      { name: fresh(`${n.name}_mmi`), opType: 'MatMulInteger', input: [aQ, qName, aZ, zName], output: [acc] },
       { name: fresh(`${n.name}_cast`), opType: 'Cast', input: [acc], output: [accF], attribute: [{ name: 'to', type: 2, i: DT.float }] },
       { name: fresh(`${n.name}_scale`), opType: 'Mul', input: [aS, sName], output: [s] },
     ];
@@ -71,6 +79,9 @@ export function quantizeQ8(model: Model, source = 'model', opts: QuantOptions = 
     return nodes;
   }
 }
+
+/** uint8 weight = int8 weight + 128. */
+const W_ZERO_POINT = 128;
 
 /** [R,C] → [C,R]. */
 function transpose(w: Float32Array, R: number, C: number): Float32Array {

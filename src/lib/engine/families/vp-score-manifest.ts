@@ -40,6 +40,12 @@ export const MANIFEST_FILE = 'preflens.json';
 export function manifestText(m: VpScoreManifest): string {
   return `${JSON.stringify(m, null, 2)}\n`;
 }
+/**
+ * The graph each dtype is written to by PrefLens (import, convert in place): the exporter's
+ * model.onnx for fp32, model.<dtype>.onnx else; its weights go beside it (convert/external-data.ts).
+ */
+export const modelFileOf = (dtype: VpDtype): string => (dtype === 'fp32' ? 'model.onnx' : `model.${dtype}.onnx`);
+
 export const VP_MAX_LENGTH = 35;
 export const VP_IMAGE_SIZE = 224;
 

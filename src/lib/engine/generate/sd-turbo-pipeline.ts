@@ -59,9 +59,18 @@ export class SdGenerator {
     const files = m.variants[folder.variant]!;
     const tokenizer = new ClipPromptTokenizer(folder.tokenizerJson, m.maxTokens, m.padTokenId);
     const opened: InferenceSession[] = [];
+    // One candidate at a time at the family's latent size: batch and latent dims are fixed at load.
+    // The token count stays free: it is the prompt's length unless the family pads (and ORT's
+    // SD-Turbo demo saw bad images with the sequence fixed at 77).
+    const latent = latentShape(m);
+    const shapes: Record<GraphName, Record<string, readonly number[]>> = {
+      text_encoder: { input_ids: [1] },
+      unet: { sample: latent, timestep: [1], encoder_hidden_states: [1] },
+      vae_decoder: { latent_sample: latent },
+    };
     try {
-      const open = async (g: GraphName, gpuOutputs: string[] = []) => {
-        const s = await createSession(graphs[g], ep, `${origin}/${files[g].file}`, gpuOutputs, folder.externalData[g]);
+      const open = async (g: GraphName, outputsOnGpu: string[] = []) => {
+        const s = await createSession(graphs[g], ep, `${origin}/${files[g].file}`, { outputsOnGpu, externalData: folder.externalData[g], shapes: shapes[g] });
         opened.push(s);
         return s;
       };
@@ -109,8 +118,7 @@ export class SdGenerator {
   /** Candidates `from`…n-1 for an encoded prompt; stops between UNet steps when aborted. */
   async generate(req: GenerateRequest, enc: PromptEncoding, hooks: GenerateHooks = {}): Promise<{ done: number; cancelled: boolean }> {
     const schedule = sdTurboSchedule(req.steps);
-    const side = this.manifest.imageSize / this.manifest.latentFactor;
-    const shape = [1, this.manifest.latentChannels, side, side];
+    const shape = latentShape(this.manifest);
     let done = 0;
     for (let index = req.from ?? 0; index < req.n; index++) {
       if (hooks.signal?.aborted) return { done, cancelled: true };
@@ -161,6 +169,12 @@ export class SdGenerator {
   async release(): Promise<void> {
     await Promise.all(Object.values(this.sessions).map((s) => s.release()));
   }
+}
+
+/** One candidate's latents: [1, channels, side, side]. */
+function latentShape(m: DiffusionManifest): number[] {
+  const side = m.imageSize / m.latentFactor;
+  return [1, m.latentChannels, side, side];
 }
 
 /**

@@ -9,6 +9,7 @@ import type { GpuAdapterLike } from './webgpu-probe.ts';
 import { BackendError, DeviceLostError, ModelFileError, OutOfMemoryError } from '../errors.ts';
 import { chooseOrtBuild, ORT_BUILDS, runtimeHost, type OrtBuildName } from './ort-build.ts';
 import { importOrtBuild, type OrtModule } from './ort-import.ts';
+import { freeDimensionOverrides, graphInputDims } from './free-dimensions.ts';
 
 export type { InferenceSession } from 'onnxruntime-web';
 import type { InferenceSession } from 'onnxruntime-web';
@@ -111,25 +112,24 @@ export async function configureRuntime(opts: RuntimeOptions): Promise<{ numThrea
 
 export type OutputLocation = 'cpu' | 'gpu-buffer';
 
-/**
- * Create a session on one EP. Bytes that are not a loadable ONNX graph become a ModelFileError.
- * `outputsOnGpu` names outputs that stay on the GPU (WebGPU only) for the next graph to read.
- */
-export function createSession(
-  bytes: Uint8Array,
-  ep: EpName,
-  file: string,
-  outputsOnGpu: readonly string[] = [],
-  externalData?: readonly ExternalData[],
-): Promise<InferenceSession> {
+export interface SessionOptions {
+  /** Outputs that stay on the GPU (WebGPU only) for the next graph to read. */
+  outputsOnGpu?: readonly string[];
+  /** The graph's external-data files. */
+  externalData?: readonly ExternalData[];
+  /** Input name → the one shape it is always fed: fixes the graph's free dimensions (free-dimensions.ts). */
+  shapes?: Record<string, readonly number[]>;
+}
+
+/** Create a session on one EP. Bytes that are not a loadable ONNX graph become a ModelFileError. */
+export function createSession(bytes: Uint8Array, ep: EpName, file: string, o: SessionOptions = {}): Promise<InferenceSession> {
+  const { outputsOnGpu = [], externalData } = o;
   const preferredOutputLocation =
     ep === 'webgpu' && outputsOnGpu.length
       ? Object.fromEntries(outputsOnGpu.map((n) => [n, 'gpu-buffer' as OutputLocation]))
       : undefined;
+  const freeDimensionOverrides = o.shapes ? overridesFor(bytes, o.shapes) : {};
   return serialized(async () => {
-    if (native && externalData?.length) {
-      throw new BackendError(`${file} keeps its weights in a separate file, which the native runtime cannot be given from memory: use the WASM runtime`);
-    }
     const data = externalData?.length ? await externalDataFor(externalData) : undefined;
     try {
       const session = await (native?.ort ?? ort()).InferenceSession.create(bytes, {
@@ -141,25 +141,37 @@ export function createSession(
         // ORT's defaults stay: with the CPU arena, memory patterns or prepacking off, the full-size q8
         // VP-Score's peak in Chromium moved by ≤ 0.01 GiB while scoring got 5–49% slower (issue 15).
         ...(preferredOutputLocation ? { preferredOutputLocation } : {}),
+        ...(Object.keys(freeDimensionOverrides).length ? { freeDimensionOverrides } : {}),
         ...(data ? { externalData: data } : {}),
       });
       if (ep === 'webgpu') gpuSessions.add(session);
       return session;
     } catch (e) {
       const total = bytes.byteLength + (externalData ?? []).reduce((n, d) => n + sizeOf(d.data), 0);
-      throw loadError(e, total, ep, file);
+      // Weights read from a Blob go straight into their tensors; bytes are copied into WASM memory.
+      throw loadError(e, total, ep, file, !data?.some((d) => d.data instanceof Blob));
     }
   });
+}
+
+/** No overrides for bytes that are not a graph: creating the session then says what is wrong. */
+function overridesFor(bytes: Uint8Array, shapes: Record<string, readonly number[]>): Record<string, number> {
+  try {
+    return freeDimensionOverrides(graphInputDims(bytes), shapes);
+  } catch {
+    return {};
+  }
 }
 
 const sizeOf = (d: Uint8Array | Blob) => (d instanceof Uint8Array ? d.byteLength : d.size);
 
 /**
  * External data as this build takes it: the JSPI build reads a Blob per initializer (the weights go
- * from disk into their tensors, never whole into JS); the others need the bytes, read here.
+ * from disk into their tensors, never whole into JS); the others, onnxruntime-node included, need
+ * the bytes, read here.
  */
 async function externalDataFor(items: readonly ExternalData[]): Promise<{ path: string; data: Uint8Array | Blob }[]> {
-  const blobs = loaded !== null && ORT_BUILDS[loaded.name].blobExternalData;
+  const blobs = !native && loaded !== null && ORT_BUILDS[loaded.name].blobExternalData;
   return Promise.all(items.map(async ({ path, data }) => ({
     path,
     data: data instanceof Uint8Array || blobs ? data : new Uint8Array(await data.arrayBuffer()),
@@ -167,12 +179,12 @@ async function externalDataFor(items: readonly ExternalData[]): Promise<{ path: 
 }
 
 /** What a failed InferenceSession.create means for the user: no memory, bad file, or no backend. */
-export function loadError(e: unknown, byteLength: number, ep: EpName, file: string): Error {
+export function loadError(e: unknown, byteLength: number, ep: EpName, file: string, heldTwice = true): Error {
   const msg = (e as Error)?.message ?? String(e);
   if (ep === 'webgpu' && /adapter|webgpu|backend/i.test(msg) && !/protobuf|parse|load model/i.test(msg)) return e as Error;
   if (/bad_alloc|out of memory|Array buffer allocation failed/i.test(msg)) {
     const mb = (byteLength / 1024 / 1024).toFixed(0);
-    const where = ep === 'wasm' ? 'WASM memory (4 GB at most, and the model is held twice while loading)' : 'GPU memory';
+    const where = ep === 'wasm' ? `WASM memory (4 GB at most${heldTwice ? ', and the model is held twice while loading' : ''})` : 'GPU memory';
     return new OutOfMemoryError(`${file} (${mb} MB) does not fit in ${where}: use a smaller variant (q8 for WASM, q4 for WebGPU) — ${msg}`);
   }
   return new ModelFileError(

@@ -78,7 +78,7 @@ export class VpScorer {
   static async load(folder: Omit<VpScoreFolder, 'dtype'>, ep: EpName): Promise<VpScorer> {
     const file = `${folder.origin}/${folder.manifest.files.model}`;
     const tokenizer = new BertPromptTokenizer(folder.tokenizerJson, folder.manifest.maxLength);
-    const session = await createSession(folder.modelBytes, ep, file, [], folder.externalData);
+    const session = await createSession(folder.modelBytes, ep, file, { externalData: folder.externalData });
     try {
       const { maxBatch } = checkContract(session, VP_SCORE_CONTRACT, file);
       return new VpScorer(folder.manifest, session, tokenizer, maxBatch);
