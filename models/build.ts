@@ -2,7 +2,7 @@
 // `--out DIR` writes the same folders under DIR instead of the repo (the determinism test uses it).
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildSdFolder, makeSdFamily } from './sd-tiny/build-folder.ts';
+import { buildSdFolders } from './sd-tiny/build-folder.ts';
 import { SD_FOLDERS } from './sd-tiny/variants.ts';
 import { buildVpFolder, type BuiltFolder } from './vp-score/build-folder.ts';
 import { FOLDERS } from './vp-score/variants.ts';
@@ -25,9 +25,8 @@ for (const spec of FOLDERS) {
 const ext = writeExternalCopy(join(root, 'public/models/vp-tiny'), join(root, 'models/out/vp-tiny-ext'), 'vp-tiny-ext');
 console.log(`models: models/out/vp-tiny-ext graph ${ext.graph} B + model.onnx_data ${ext.data} B`);
 const tSd = performance.now();
-const family = makeSdFamily(); // tokenizer + weights, shared by sd-tiny and its bad-contract copy
-for (const spec of SD_FOLDERS) {
-  const folder = buildSdFolder(spec, join(root, spec.dir), family);
+for (const [id, folder] of Object.entries(buildSdFolders(SD_FOLDERS, root))) {
+  const spec = SD_FOLDERS.find((s) => s.id === id)!;
   const total = Object.values(folder.bytes).reduce((a, b) => a + b, 0);
   console.log(`models: ${spec.dir} ${total} B (${spec.variants.join(' + ')})`);
 }

@@ -7,7 +7,8 @@ import { chromium } from 'playwright-core';
 import type { FullBenchArgs, FullBenchResult } from '../browser-bench.ts';
 import { descendantsRss } from './process-rss.ts';
 
-export async function fullInChromium(pageUrl: string, args: FullBenchArgs): Promise<FullBenchResult & { peakRssBytes: number; peakAtLoadBytes: number }> {
+/** `hungMs`: give up on a run that has not settled by then (the browser is closed; an error says so). */
+export async function fullInChromium(pageUrl: string, args: FullBenchArgs, hungMs = Infinity): Promise<FullBenchResult & { peakRssBytes: number; peakAtLoadBytes: number }> {
   // A persistent profile: a temporary context's storage quota is too small for 1.7 GB in OPFS.
   const profile = mkdtempSync(join(tmpdir(), 'preflens-bench-'));
   const browser = await chromium.launchPersistentContext(profile, {
@@ -33,7 +34,13 @@ export async function fullInChromium(pageUrl: string, args: FullBenchArgs): Prom
       await page.evaluate(([u, n]) => (globalThis as unknown as G).copyIntoOpfs(u, n), [args.modelUrl, args.opfsFiles] as const);
       peak = 0;
     }
-    const r = await page.evaluate((a) => (globalThis as unknown as G).runFullBench(a), args);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const hung = new Promise<never>((_, reject) => {
+      if (Number.isFinite(hungMs)) {
+        timer = setTimeout(() => reject(new Error(`did not finish in ${hungMs / 1000} s (load ${Number.isNaN(peakAtLoad) ? 'not done' : 'done'}); the browser was closed`)), hungMs);
+      }
+    });
+    const r = await Promise.race([page.evaluate((a) => (globalThis as unknown as G).runFullBench(a), args), hung]).finally(() => clearTimeout(timer));
     return { ...r, peakRssBytes: peak, peakAtLoadBytes: peakAtLoad };
   } finally {
     clearInterval(timer);

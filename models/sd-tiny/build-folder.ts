@@ -33,10 +33,19 @@ export function makeSdFamily(spec: C.SdFamilySpec = C.SD_TINY): SdFamily {
   const tokenizer = buildClipTokenizerJson();
   return {
     tokenizer,
-    text: textEncoderWeights(spec.seed, tokenizer.vocabSize),
-    unet: unetWeights(spec.seed + 1),
+    text: textEncoderWeights(spec.seed, tokenizer.vocabSize, spec.shape.hidden),
+    unet: unetWeights(spec.seed + 1, spec.shape.hidden),
     vae: vaeWeights(spec.seed + 2),
   };
+}
+
+/** Every folder of `specs` under `root` (each at its `dir`), each family's weights made once. */
+export function buildSdFolders(specs: readonly SdFolderSpec[], root: string): Record<string, BuiltSdFolder> {
+  const families = new Map<C.SdFamilySpec, SdFamily>();
+  return Object.fromEntries(specs.map((spec) => {
+    if (!families.has(spec.family)) families.set(spec.family, makeSdFamily(spec.family));
+    return [spec.id, buildSdFolder(spec, join(root, spec.dir), families.get(spec.family)!)];
+  }));
 }
 
 export interface BuiltSdFolder {
@@ -53,9 +62,9 @@ export function buildSdFolder(spec: SdFolderSpec, dir: string, family: SdFamily)
   const variants: Record<string, Record<GraphName, { file: string; bytes: number; sha256: string }>> = {};
   for (const v of spec.variants) {
     const graphs: Record<GraphName, Uint8Array> = {
-      text_encoder: buildTextEncoder(family.text, v),
-      unet: buildUnet(family.unet, v, spec.contract),
-      vae_decoder: buildVaeDecoder(family.vae, v),
+      text_encoder: buildTextEncoder(family.text, v, spec.family.shape),
+      unet: buildUnet(family.unet, v, spec.family.shape, spec.contract),
+      vae_decoder: buildVaeDecoder(family.vae, v, spec.family.shape),
     };
     variants[v] = {} as (typeof variants)[string];
     for (const g of GRAPH_NAMES) {
@@ -73,9 +82,9 @@ export function buildSdFolder(spec: SdFolderSpec, dir: string, family: SdFamily)
     imageSize: C.IMAGE_SIZE,
     latentChannels: C.LATENT_CHANNELS,
     latentFactor: C.LATENT_FACTOR,
-    hiddenSize: C.HIDDEN,
+    hiddenSize: spec.family.shape.hidden,
     maxTokens: C.MAX_TOKENS,
-    scalingFactor: C.SCALING_FACTOR,
+    decoder: { kind: spec.family.shape.decoder.kind, scalingFactor: spec.family.shape.decoder.scalingFactor, outputRange: spec.family.shape.decoder.outputRange },
     // An entry with length and hash, like the real manifest's, so the family can be downloaded.
     tokenizer: { file: TOKENIZER_FILE, bytes: Buffer.byteLength(tokenizer), sha256: sha256(tokenizer) },
     variants,

@@ -1,9 +1,9 @@
-// CLIP-style text encoder: input_ids int32 [1, sequence] → last_hidden_state [1, sequence, 32].
+// CLIP-style text encoder: input_ids int32 or int64 [1, sequence] → last_hidden_state [1, sequence, D].
 // Token + learned position embeddings (77 rows, sliced to the input's length), pre-LN layers with
 // causal self-attention and quick-GELU MLPs, final LayerNorm: CLIPTextModel's structure, shrunk.
 import { attrI } from '../../src/lib/engine/convert/graph-builder.ts';
 import { attention } from '../../src/lib/engine/convert/vp-score-graph/graph-ops.ts';
-import { HIDDEN, MAX_TOKENS, TEXT_HEADS, TEXT_LN_EPS } from './config.ts';
+import { MAX_TOKENS, TEXT_HEADS, TEXT_LN_EPS, type SdShape } from './config.ts';
 import { layerNorm, linear } from './ops.ts';
 import { TypedGraph, type FloatVariant } from './typed-graph.ts';
 import type { TextEncoderW } from './weights.ts';
@@ -17,10 +17,10 @@ function causalMask(n: number): Float32Array {
   return m;
 }
 
-export function buildTextEncoder(w: TextEncoderW, variant: FloatVariant): Uint8Array {
+export function buildTextEncoder(w: TextEncoderW, variant: FloatVariant, shape: SdShape): Uint8Array {
   const g = new TypedGraph(variant);
   const b = g.b;
-  const ids = g.input('input_ids', 'int32', [1, 'sequence']);
+  const ids = g.input('input_ids', shape.ids, [1, 'sequence']);
   const len = b.op('Shape', [ids], { start: attrI(1), end: attrI(2) }); // [L]
   const zero = g.ints([0]);
   const tokens = b.op('Gather', [g.weight('token_embedding', w.tokenEmb), ids], { axis: attrI(0) }); // [1,L,D]
@@ -42,6 +42,6 @@ export function buildTextEncoder(w: TextEncoderW, variant: FloatVariant): Uint8A
     x = b.op('Add', [x, linear(g, `${p}.fc2`, layer.fc2, quickGelu)]);
   });
   layerNorm(g, 'text.ln_final', w.lnFinal, x, TEXT_LN_EPS, 'last_hidden_state');
-  g.output('last_hidden_state', 'float', [1, 'sequence', HIDDEN]);
+  g.output('last_hidden_state', 'float', [1, 'sequence', shape.hidden]);
   return g.encode('sd-tiny-text-encoder', `PrefLens tiny SD-Turbo text encoder (${variant}): seeded random weights, for tests only.`);
 }

@@ -1,5 +1,6 @@
 // The UNet with SD-Turbo's contract: sample [batch,4,8,8], timestep int64 [batch],
-// encoder_hidden_states [batch,sequence,32] → out_sample [batch,4,8,8] (the predicted noise ε).
+// encoder_hidden_states [batch,sequence,D] → out_sample [batch,4,8,8] (the predicted noise ε); or
+// SDXS's layout (config.ts SdShape): a scalar timestep and the output named noise_pred.
 //
 // Why it makes pictures with random weights: a trained ε-predictor outputs ε = (x − x̂0)/σ, where
 // x = sample·√(σ²+1) is the unscaled latent the sampler holds. This graph computes that exactly,
@@ -20,16 +21,16 @@ import type { UnetW } from './weights.ts';
 /** 'bad' takes timestep as float32 (otherwise identical), for the engine's contract check. */
 export type UnetContract = 'real' | 'bad';
 
-export function buildUnet(w: UnetW, variant: FloatVariant, contract: UnetContract = 'real'): Uint8Array {
+export function buildUnet(w: UnetW, variant: FloatVariant, shape: C.SdShape, contract: UnetContract = 'real'): Uint8Array {
   const g = new TypedGraph(variant);
   const b = g.b;
   const S = C.LATENT_SIZE;
   const W = C.UNET_WIDTH;
   const sample = g.input('sample', 'float', ['batch', C.LATENT_CHANNELS, S, S]);
-  const timestep = g.input('timestep', contract === 'real' ? 'int64' : 'float32', ['batch']);
-  const context = g.input('encoder_hidden_states', 'float', ['batch', 'sequence', C.HIDDEN]);
+  const timestep = g.input('timestep', contract === 'real' ? 'int64' : 'float32', shape.scalarTimestep ? [] : ['batch']);
+  const context = g.input('encoder_hidden_states', 'float', ['batch', 'sequence', shape.hidden]);
 
-  const temb = timeEmbedding(g, w, timestep, contract);
+  const temb = timeEmbedding(g, w, timestep, contract, shape.scalarTimestep);
   const [cSkip, cOut] = preconditioning(g, timestep, contract);
 
   const full = { groups: C.UNET_GROUPS, eps: C.GN_EPS, temb, shape: [W, S, S] };
@@ -44,8 +45,8 @@ export function buildUnet(w: UnetW, variant: FloatVariant, contract: UnetContrac
   h = resBlock(g, 'up.res', w.res3, h, full);
   const x0 = conv(g, 'conv_out', w.convOut, silu(g, groupNorm(g, 'norm_out', w.normOut, h, C.UNET_GROUPS, full.shape, C.GN_EPS)));
 
-  b.op('Sub', [b.op('Mul', [cSkip, sample]), b.op('Mul', [cOut, x0])], {}, 'out_sample');
-  g.output('out_sample', 'float', ['batch', C.LATENT_CHANNELS, S, S]);
+  b.op('Sub', [b.op('Mul', [cSkip, sample]), b.op('Mul', [cOut, x0])], {}, shape.unetOut);
+  g.output(shape.unetOut, 'float', ['batch', C.LATENT_CHANNELS, S, S]);
   const doc = `PrefLens tiny SD-Turbo UNet (${variant}, ${contract} contract): seeded random weights, for tests only.`;
   return g.encode(contract === 'real' ? 'sd-tiny-unet' : 'sd-tiny-unet-bad-contract', doc);
 }
@@ -56,7 +57,7 @@ export function buildUnet(w: UnetW, variant: FloatVariant, contract: UnetContrac
  * as diffusers does before casting to the UNet's dtype: at t = 999 float16's spacing is 0.5, far
  * too coarse for a sine's argument.
  */
-function timeEmbedding(g: TypedGraph, w: UnetW, timestep: string, contract: UnetContract): string {
+function timeEmbedding(g: TypedGraph, w: UnetW, timestep: string, contract: UnetContract, scalar: boolean): string {
   const b = g.b;
   const n = C.TIME_FREQS;
   const freqs = Float32Array.from({ length: n }, (_, i) => Math.exp((-Math.log(10000) * i) / n));
@@ -65,7 +66,8 @@ function timeEmbedding(g: TypedGraph, w: UnetW, timestep: string, contract: Unet
   // microsoft/onnxruntime#32134), so it looked t up in a table instead. PrefLens now runs the native
   // WebGPU EP (runtime/ort-build.ts); e2e compares this graph's images on WebGPU with WASM's, and
   // tests/e2e/runtime-build.test.ts checks the pattern alone against float64 math.
-  const column = b.op('Unsqueeze', [timestep, g.ints([1])]); // [B,1], then float: diffusers' order
+  // [B,1] (a scalar timestep: [1,1]), then float: diffusers' order.
+  const column = scalar ? b.op('Reshape', [timestep, g.ints([1, 1])]) : b.op('Unsqueeze', [timestep, g.ints([1])]);
   const t = contract === 'real' ? b.op('Cast', [column], { to: attrI(DT.float) }) : column;
   const args = b.op('Mul', [t, g.weight32('time.freqs', { shape: [1, n], data: freqs })]);
   const emb = g.fromF32(b.op('Concat', [b.op('Cos', [args]), b.op('Sin', [args])], { axis: attrI(1) }));

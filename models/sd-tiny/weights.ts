@@ -168,9 +168,8 @@ class Draw {
   }
 }
 
-export function textEncoderWeights(seed: number, vocabSize: number): TextEncoderW {
+export function textEncoderWeights(seed: number, vocabSize: number, D: number): TextEncoderW {
   const d = new Draw(seed);
-  const D = C.HIDDEN;
   return {
     tokenEmb: d.normal([vocabSize, D], 1),
     posEmb: d.normal([C.MAX_TOKENS, D], 0.3),
@@ -185,7 +184,7 @@ export function textEncoderWeights(seed: number, vocabSize: number): TextEncoder
   };
 }
 
-export function unetWeights(seed: number): UnetW {
+export function unetWeights(seed: number, hidden: number): UnetW {
   const d = new Draw(seed);
   const W = C.UNET_WIDTH;
   const conv = (o: number, i: number) => d.conv(o, i);
@@ -197,7 +196,7 @@ export function unetWeights(seed: number): UnetW {
     down: d.conv(W, W),
     res2: d.resBlock(W, conv, C.TIME_WIDTH),
     crossLn: d.layerNorm(W),
-    cross: d.attention(W, C.HIDDEN, CROSS_GAIN),
+    cross: d.attention(W, hidden, CROSS_GAIN),
     upConv: d.conv(W, 2 * W),
     res3: d.resBlock(W, conv, C.TIME_WIDTH),
     normOut: d.groupNorm(W),

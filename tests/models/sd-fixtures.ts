@@ -5,7 +5,7 @@ import { fromFloat16Bits as fromHalfBits, toFloat16Bits as toHalfBits } from '..
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildSdFolder, graphFile, makeSdFamily, type BuiltSdFolder, type GraphName } from '../../models/sd-tiny/build-folder.ts';
+import { buildSdFolders as buildSdFolderSet, graphFile, type BuiltSdFolder, type GraphName } from '../../models/sd-tiny/build-folder.ts';
 import type { FloatVariant } from '../../models/sd-tiny/typed-graph.ts';
 import { SD_FOLDERS } from '../../models/sd-tiny/variants.ts';
 import { ort } from './fixtures.ts';
@@ -14,9 +14,7 @@ export { ort };
 
 /** Every diffusion folder `npm run models` writes, keyed by manifest id, under a fresh temp dir. */
 export function buildSdFolders(): Record<string, BuiltSdFolder> {
-  const root = mkdtempSync(join(tmpdir(), 'preflens-sd-'));
-  const family = makeSdFamily();
-  return Object.fromEntries(SD_FOLDERS.map((spec) => [spec.id, buildSdFolder(spec, join(root, spec.dir), family)]));
+  return buildSdFolderSet(SD_FOLDERS, mkdtempSync(join(tmpdir(), 'preflens-sd-')));
 }
 
 export type SdSessions = Record<GraphName, ort.InferenceSession>;

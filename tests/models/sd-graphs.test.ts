@@ -56,11 +56,31 @@ describe('sd-tiny graphs', () => {
     }
   });
 
+  it('sd-tiny-taesd has SDXS\'s layout, and the contract check reads its names and ranks', async () => {
+    const s = await openSdSessions(built['sd-tiny-taesd'].dir, 'fp32');
+    expect(meta(s.text_encoder.inputMetadata)).toEqual([['input_ids', 'int64', [1, 'sequence']]]);
+    expect(meta(s.text_encoder.outputMetadata)).toEqual([['last_hidden_state', 'float32', [1, 'sequence', 48]]]);
+    expect(meta(s.unet.inputMetadata)[1]).toEqual(['timestep', 'int64', []]);
+    expect(meta(s.unet.outputMetadata)).toEqual([['noise_pred', 'float32', ['batch', 4, 8, 8]]]);
+    expect(meta(s.vae_decoder.inputMetadata)).toEqual([['latents', 'float32', ['batch', 4, 8, 8]]]);
+    expect(meta(s.vae_decoder.outputMetadata)).toEqual([['image', 'float32', ['batch', 3, 64, 64]]]);
+    const t = checkContract(s.text_encoder, TEXT_ENCODER_CONTRACT, 'text_encoder');
+    const u = checkContract(s.unet, UNET_CONTRACT, 'unet');
+    const v = checkContract(s.vae_decoder, VAE_DECODER_CONTRACT, 'vae_decoder');
+    expect(t.dtypes.input_ids).toBe('int64');
+    expect([u.names.out_sample, u.ranks.timestep]).toEqual(['noise_pred', 0]);
+    expect([v.names.latent_sample, v.names.sample]).toEqual(['latents', 'image']);
+    await Promise.all(Object.values(s).map((x) => x.release()));
+  });
+
   it('write manifests the engine accepts, with matching sizes and hashes, a few MB in all', () => {
     for (const [id, b] of Object.entries(built)) {
       const text = readFileSync(join(b.dir, 'preflens.json'), 'utf8');
       const m = parseDiffusionManifest(text, `${id}/preflens.json`);
-      expect(m).toMatchObject({ id, imageSize: 64, latentChannels: 4, latentFactor: 8, hiddenSize: 32, maxTokens: 77, scalingFactor: 0.18215 });
+      const layout = id === 'sd-tiny-taesd'
+        ? { hiddenSize: 48, decoder: { kind: 'taesd', scalingFactor: 1, outputRange: '[0,1]' } }
+        : { hiddenSize: 32, decoder: { kind: 'vae', scalingFactor: 0.18215, outputRange: '[-1,1]' } };
+      expect(m).toMatchObject({ id, imageSize: 64, latentChannels: 4, latentFactor: 8, maxTokens: 77, ...layout });
       const sha = (f: string) => createHash('sha256').update(readFileSync(join(b.dir, f))).digest('hex');
       expect(m.tokenizer).toEqual({ file: 'tokenizer.json', bytes: statSync(join(b.dir, 'tokenizer.json')).size, sha256: sha('tokenizer.json') });
       for (const files of Object.values(m.variants)) {

@@ -10,7 +10,7 @@ const graphs = (suffix: string) => ({
 });
 const base = {
   kind: 'sd-turbo', id: 'sd', name: 'SD', imageSize: 64, latentChannels: 4, latentFactor: 8, hiddenSize: 32,
-  maxTokens: 77, scalingFactor: 0.18215, tokenizer: 'tokenizer.json',
+  maxTokens: 77, decoder: { kind: 'vae', scalingFactor: 0.18215, outputRange: '[-1,1]' }, tokenizer: 'tokenizer.json',
   variants: { fp32: graphs(''), fp16: graphs('.fp16') },
 };
 const parse = (m: object) => parseDiffusionManifest(JSON.stringify(m), 'sd/preflens.json');
@@ -30,6 +30,12 @@ describe('diffusion manifest', () => {
     expect(() => parse({ ...base, variants: { fp32: { ...graphs(''), unet: { file: 'unet.onnx', size: 3 } } } }))
       .toThrow('unknown field "variants.fp32.unet.size"');
     expect(() => parse({ ...base, imageSize: 60 })).toThrow('multiple of "latentFactor"');
+    expect(() => parse({ ...base, decoder: undefined })).toThrow('missing field "decoder"');
+    expect(() => parse({ ...base, decoder: { ...base.decoder, kind: 'vqgan' } })).toThrow('"decoder.kind" must be one of vae, taesd, found "vqgan"');
+    expect(() => parse({ ...base, decoder: { ...base.decoder, scalingFactor: 0 } })).toThrow('"decoder.scalingFactor" must be a positive number');
+    expect(() => parse({ ...base, decoder: { ...base.decoder, outputRange: '0..255' } })).toThrow('"decoder.outputRange" must be "[-1,1]" or "[0,1]", found "0..255"');
+    expect(() => parse({ ...base, decoder: { ...base.decoder, shift: 0.5 } })).toThrow('unknown field "decoder.shift"');
+    expect(parse({ ...base, decoder: { kind: 'taesd', scalingFactor: 1, outputRange: '[0,1]' } }).decoder.kind).toBe('taesd');
     expect(() => parseDiffusionManifest('{', 'x.json')).toThrow(ManifestError);
   });
   it('a family to download must give every file\'s size', () => {

@@ -15,7 +15,7 @@ describe('SD-Turbo manifest', () => {
   it('passes the download rules and has the SD-Turbo contract numbers', () => {
     expect(m).toMatchObject({
       kind: 'sd-turbo', imageSize: 512, latentChannels: 4, latentFactor: 8, hiddenSize: 1024, maxTokens: 77,
-      scalingFactor: 0.18215, padTokenId: 0,
+      decoder: { kind: 'vae', scalingFactor: 0.18215, outputRange: '[-1,1]' }, padTokenId: 0,
     });
     expect(Object.keys(m.variants)).toEqual(['fp16']);
   });

@@ -66,4 +66,16 @@ describe('SD-Turbo UNet contract', () => {
     );
     expect(() => checkContract(unet('int8'), UNET_CONTRACT, 'unet.onnx')).toThrow(/expected float32 or float16/);
   });
+  it('reads the name of a role a graph\'s only output plays, and refuses when there are two to choose from', () => {
+    const named = { ...unet('float32'), outputNames: ['noise_pred'], outputMetadata: [{ name: 'noise_pred', isTensor: true, type: 'float32', shape: ['batch', 4, 64, 64] }] };
+    expect(checkContract(named, UNET_CONTRACT, 'unet.onnx').names.out_sample).toBe('noise_pred');
+    const two = { ...named, outputNames: ['noise_pred', 'extra'], outputMetadata: [...named.outputMetadata, { name: 'extra', isTensor: true, type: 'float32', shape: [1] }] };
+    expect(() => checkContract(two, UNET_CONTRACT, 'unet.onnx')).toThrow('output "out_sample" is missing (expected float32 or float16 [batch,4,height,width]); the graph\'s outputs are: noise_pred, extra');
+  });
+  it('takes a scalar timestep (SDXS\'s export) and reports rank 0', () => {
+    const g = unet('float32');
+    const scalar = { ...g, inputMetadata: g.inputMetadata!.map((m) => (m.name === 'timestep' ? { ...m, shape: [] } : m)) };
+    expect(checkContract(scalar, UNET_CONTRACT, 'unet.onnx').ranks.timestep).toBe(0);
+    expect(checkContract(g, UNET_CONTRACT, 'unet.onnx').ranks.timestep).toBe(1);
+  });
 });

@@ -33,7 +33,7 @@ describe('free dimensions', () => {
   it('onnxruntime applies them: the VAE fixed at batch 1 refuses batch 2, which it runs without them', async () => {
     const bytes = graph(MODEL_DIRS.sdTiny, 'vae_decoder.onnx');
     const latents = (b: number) => ({ latent_sample: tensor('float32', new Float32Array(b * 256).fill(0.1), [b, 4, 8, 8]) });
-    const fixed = await createSession(bytes, 'wasm', 'vae_decoder.onnx', { shapes: { latent_sample: [1, 4, 8, 8] } });
+    const fixed = await createSession(bytes, 'wasm', 'vae_decoder.onnx', { shapes: () => ({ latent_sample: [1, 4, 8, 8] }) });
     const free = await createSession(bytes, 'wasm', 'vae_decoder.onnx');
     const a = await run(fixed, latents(1));
     const b = await run(free, latents(1));

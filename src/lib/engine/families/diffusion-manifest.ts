@@ -11,6 +11,22 @@ export type DtypeVariant = 'fp32' | 'fp16';
 
 export type GraphFile = FileEntry;
 
+export const DECODER_KINDS = ['vae', 'taesd'] as const;
+export const OUTPUT_RANGES = ['[-1,1]', '[0,1]'] as const;
+
+/**
+ * What the latents → image graph expects and returns. SD's VAE takes latents ÷ 0.18215 and returns
+ * [-1,1]; TAESD takes them unscaled (scalingFactor 1) and returns [0,1] as published by its author,
+ * or [-1,1] when exported through diffusers' AutoencoderTiny (SDXS's export). Names and dtypes are
+ * read from the graph.
+ */
+export interface DecoderContract {
+  kind: (typeof DECODER_KINDS)[number];
+  /** The decoder gets latents / scalingFactor. */
+  scalingFactor: number;
+  outputRange: (typeof OUTPUT_RANGES)[number];
+}
+
 export interface DiffusionManifest {
   kind: 'sd-turbo';
   id: string;
@@ -24,8 +40,7 @@ export interface DiffusionManifest {
   hiddenSize: number;
   /** CLIP context length including start/end tokens (77). */
   maxTokens: number;
-  /** VAE scaling factor: the decoder gets latents / scalingFactor (0.18215). */
-  scalingFactor: number;
+  decoder: DecoderContract;
   /** Pad prompts to maxTokens with this id (SD-Turbo: 0, "!"); absent = no padding. */
   padTokenId?: number;
   /** Base URL the graph and tokenizer paths are relative to (else the manifest's own URL). */
@@ -37,8 +52,8 @@ export interface DiffusionManifest {
 }
 
 const FIELDS = ['kind', 'id', 'name', 'imageSize', 'latentChannels', 'latentFactor', 'hiddenSize', 'maxTokens',
-  'scalingFactor', 'tokenizer', 'variants'] as const;
-const NUMBERS = ['imageSize', 'latentChannels', 'latentFactor', 'hiddenSize', 'maxTokens', 'scalingFactor'] as const;
+  'decoder', 'tokenizer', 'variants'] as const;
+const NUMBERS = ['imageSize', 'latentChannels', 'latentFactor', 'hiddenSize', 'maxTokens'] as const;
 
 export function parseDiffusionManifest(text: string, source: string, rules: ManifestRules = {}): DiffusionManifest {
   let raw: unknown;
@@ -64,6 +79,7 @@ export function parseDiffusionManifest(text: string, source: string, rules: Mani
     if (typeof m[k] !== 'number' || !((m[k] as number) > 0)) fail(`"${k}" must be a positive number`);
   }
   if ((m.imageSize as number) % (m.latentFactor as number)) fail('"imageSize" must be a multiple of "latentFactor"');
+  checkDecoder(m.decoder, fail);
   const variants = m.variants as Record<string, unknown>;
   if (typeof variants !== 'object' || variants === null || !Object.keys(variants).length) {
     fail('"variants" must name at least one of fp32, fp16');
@@ -78,6 +94,15 @@ export function parseDiffusionManifest(text: string, source: string, rules: Mani
   const manifest = m as unknown as DiffusionManifest;
   checkFileEntry(tokenizerEntry(manifest), 'tokenizer', fail, rules.remote);
   return manifest;
+}
+
+function checkDecoder(d: unknown, fail: (what: string) => never): void {
+  if (typeof d !== 'object' || d === null || Array.isArray(d)) fail('"decoder" must be an object {kind, scalingFactor, outputRange}');
+  const o = d as Record<string, unknown>;
+  for (const k of Object.keys(o)) if (!['kind', 'scalingFactor', 'outputRange'].includes(k)) fail(`unknown field "decoder.${k}"`);
+  if (!(DECODER_KINDS as readonly unknown[]).includes(o.kind)) fail(`"decoder.kind" must be one of ${DECODER_KINDS.join(', ')}, found ${JSON.stringify(o.kind)}`);
+  if (typeof o.scalingFactor !== 'number' || !(o.scalingFactor > 0)) fail('"decoder.scalingFactor" must be a positive number');
+  if (!(OUTPUT_RANGES as readonly unknown[]).includes(o.outputRange)) fail(`"decoder.outputRange" must be "[-1,1]" or "[0,1]", found ${JSON.stringify(o.outputRange)}`);
 }
 
 /** The tokenizer as an entry; a bare file name takes its hash from `sha256.tokenizer`. */

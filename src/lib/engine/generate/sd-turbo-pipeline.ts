@@ -4,12 +4,13 @@
 // tensors are fed in the dtype each graph declares (float16 or float32).
 import { checkContract, TEXT_ENCODER_CONTRACT, UNET_CONTRACT, VAE_DECODER_CONTRACT } from '../runtime/contract.ts';
 import type { DiffusionFolder } from '../families/diffusion-folder.ts';
-import type { DiffusionManifest, DtypeVariant, GraphName } from '../families/diffusion-manifest.ts';
+import type { DecoderContract, DiffusionManifest, DtypeVariant, GraphName } from '../families/diffusion-manifest.ts';
+import type { InputDims } from '../runtime/free-dimensions.ts';
 import type { EpName } from '../runtime/backend-choice.ts';
 import { toFloat16Bits, toFloat32 } from '../runtime/float16.ts';
 import type { RgbImage } from '../image/rgb-image.ts';
 import { sha256Hex } from '../store/sha256.ts';
-import { createSession, run, tensor, type InferenceSession, type Tensor } from '../runtime/ort-session.ts';
+import { createSession, run, tensor, type InferenceSession, type SessionOptions, type Tensor } from '../runtime/ort-session.ts';
 import { GaussianNoise } from './gaussian-noise.ts';
 import { candidateSeed, type GenerateRequest } from './generate-request.ts';
 import { eulerAncestralStep, scaleModelInput, sdTurboSchedule } from './euler-ancestral.ts';
@@ -45,13 +46,26 @@ export interface PromptEncoding {
 
 type FloatType = 'float32' | 'float16';
 
+/** What the contract check read from the graphs: the names and dtypes this family's export uses. */
+interface GraphIo {
+  ids: { name: string; type: 'int32' | 'int64' };
+  /** The UNet takes one timestep per batch item ([1]) or a scalar ([]). */
+  scalarTimestep: boolean;
+  unetOut: string;
+  latentIn: string;
+  imageOut: string;
+  hidden: FloatType;
+  sample: FloatType;
+  latent: FloatType;
+}
+
 export class SdGenerator {
   private constructor(
     readonly manifest: DiffusionManifest,
     readonly variant: DtypeVariant,
     private readonly tokenizer: ClipPromptTokenizer,
     private readonly sessions: { text: InferenceSession; unet: InferenceSession; vae: InferenceSession },
-    private readonly types: { hidden: FloatType; sample: FloatType; latent: FloatType },
+    private readonly io: GraphIo,
   ) {}
 
   static async load(folder: DiffusionFolder, ep: EpName): Promise<SdGenerator> {
@@ -63,10 +77,14 @@ export class SdGenerator {
     // The token count stays free: it is the prompt's length unless the family pads (and ORT's
     // SD-Turbo demo saw bad images with the sequence fixed at 77).
     const latent = latentShape(m);
-    const shapes: Record<GraphName, Record<string, readonly number[]>> = {
-      text_encoder: { input_ids: [1] },
-      unet: { sample: latent, timestep: [1], encoder_hidden_states: [1] },
-      vae_decoder: { latent_sample: latent },
+    const only = (shape: number[]) => (inputs: InputDims) => {
+      const names = Object.keys(inputs);
+      return names.length === 1 ? { [names[0]]: shape } : {};
+    };
+    const shapes: Record<GraphName, SessionOptions['shapes']> = {
+      text_encoder: only([1]),
+      unet: () => ({ sample: latent, timestep: [1], encoder_hidden_states: [1] }),
+      vae_decoder: only(latent),
     };
     try {
       const open = async (g: GraphName, outputsOnGpu: string[] = []) => {
@@ -89,8 +107,17 @@ export class SdGenerator {
       }
       const vae = await open('vae_decoder');
       const v = checkContract(vae, VAE_DECODER_CONTRACT, `${origin}/${files.vae_decoder.file}`);
-      const types = { hidden: hiddenType, sample: u.dtypes.sample as FloatType, latent: v.dtypes.latent_sample as FloatType };
-      return new SdGenerator(m, folder.variant, tokenizer, { text, unet, vae }, types);
+      const io: GraphIo = {
+        ids: { name: t.names.input_ids, type: t.dtypes.input_ids as GraphIo['ids']['type'] },
+        scalarTimestep: u.ranks.timestep === 0,
+        unetOut: u.names.out_sample,
+        latentIn: v.names.latent_sample,
+        imageOut: v.names.sample,
+        hidden: hiddenType,
+        sample: u.dtypes.sample as FloatType,
+        latent: v.dtypes.latent_sample as FloatType,
+      };
+      return new SdGenerator(m, folder.variant, tokenizer, { text, unet, vae }, io);
     } catch (e) {
       await Promise.all(opened.map((s) => s.release()));
       throw e;
@@ -105,12 +132,15 @@ export class SdGenerator {
   async encodePrompt(prompt: string): Promise<PromptEncoding> {
     const tokens = this.tokenize(prompt);
     const t0 = performance.now();
-    const ids = tensor('int32', tokens.inputIds, [1, tokens.inputIds.length]);
-    const out = await run(this.sessions.text, { input_ids: ids });
+    const dims = [1, tokens.inputIds.length];
+    const ids = this.io.ids.type === 'int64'
+      ? tensor('int64', BigInt64Array.from(tokens.inputIds, (v) => BigInt(v)), dims)
+      : tensor('int32', tokens.inputIds, dims);
+    const out = await run(this.sessions.text, { [this.io.ids.name]: ids });
     let hidden = out.last_hidden_state;
     // Encoder and UNet disagree on float width (a mixed family): convert on the CPU.
-    if (hidden.location === 'cpu' && hidden.type !== this.types.hidden) {
-      hidden = this.floatTensor(this.types.hidden, toFloat32(hidden.data), hidden.dims as number[]);
+    if (hidden.location === 'cpu' && hidden.type !== this.io.hidden) {
+      hidden = this.floatTensor(this.io.hidden, toFloat32(hidden.data), hidden.dims as number[]);
     }
     return { tokens, hidden, textEncodeMs: performance.now() - t0 };
   }
@@ -134,32 +164,34 @@ export class SdGenerator {
         const t0 = performance.now();
         const sigma = schedule.sigmas[s];
         const out = await run(this.sessions.unet, {
-          sample: this.floatTensor(this.types.sample, scaleModelInput(x, sigma), shape),
-          timestep: tensor('int64', BigInt64Array.of(BigInt(schedule.timesteps[s])), [1]),
+          sample: this.floatTensor(this.io.sample, scaleModelInput(x, sigma), shape),
+          timestep: tensor('int64', BigInt64Array.of(BigInt(schedule.timesteps[s])), this.io.scalarTimestep ? [] : [1]),
           encoder_hidden_states: enc.hidden,
         });
-        const eps = toFloat32(out.out_sample.data);
-        out.out_sample.dispose();
+        const eps = toFloat32(out[this.io.unetOut].data);
+        out[this.io.unetOut].dispose();
         x = eulerAncestralStep(x, eps, sigma, schedule.sigmas[s + 1], noise);
         unetMs.push(performance.now() - t0);
         hooks.onStep?.(index, s + 1, req.steps);
       }
       const t1 = performance.now();
-      const image = await this.decode(x, shape);
+      const image = await this.decode(x);
       await hooks.onImage?.({ index, seed, noiseHash, image, timings: { unetMs, vaeMs: performance.now() - t1 } });
       done++;
     }
     return { done, cancelled: false };
   }
 
-  private async decode(x0: Float32Array, shape: number[]): Promise<RgbImage> {
-    const scaled = new Float32Array(x0.length);
-    for (let i = 0; i < x0.length; i++) scaled[i] = x0[i] / this.manifest.scalingFactor;
-    const out = await run(this.sessions.vae, { latent_sample: this.floatTensor(this.types.latent, scaled, shape) });
-    const [, , h, w] = out.sample.dims as number[];
-    const chw = toFloat32(out.sample.data);
-    out.sample.dispose();
-    return toRgb(chw, w, h);
+  /** Latents (x0, as the sampler holds them) → image, by the family's decoder contract. */
+  async decode(x0: Float32Array): Promise<RgbImage> {
+    const { scalingFactor, outputRange } = this.manifest.decoder;
+    const scaled = scalingFactor === 1 ? x0 : x0.map((v) => v / scalingFactor);
+    const out = await run(this.sessions.vae, { [this.io.latentIn]: this.floatTensor(this.io.latent, scaled, latentShape(this.manifest)) });
+    const image = out[this.io.imageOut];
+    const [, , h, w] = image.dims as number[];
+    const chw = toFloat32(image.data);
+    image.dispose();
+    return toRgb(chw, w, h, outputRange);
   }
 
   private floatTensor(type: FloatType, data: Float32Array, dims: number[]): Tensor {
@@ -186,13 +218,17 @@ function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
-/** VAE output [3,H,W] in [-1,1] → 8-bit RGB, as diffusers does: clamp(x/2 + 0.5, 0, 1)·255, rounded. */
-export function toRgb(chw: Float32Array, width: number, height: number): RgbImage {
+/**
+ * Decoder output [3,H,W] → 8-bit RGB, as diffusers does: [-1,1] through clamp(x/2 + 0.5, 0, 1)·255,
+ * [0,1] through clamp(x, 0, 1)·255, rounded.
+ */
+export function toRgb(chw: Float32Array, width: number, height: number, range: DecoderContract['outputRange'] = '[-1,1]'): RgbImage {
+  const [mul, add] = range === '[0,1]' ? [1, 0] : [0.5, 0.5];
   const plane = width * height;
   const data = new Uint8Array(plane * 3);
   for (let p = 0; p < plane; p++) {
     for (let c = 0; c < 3; c++) {
-      const v = Math.min(1, Math.max(0, chw[c * plane + p] / 2 + 0.5));
+      const v = Math.min(1, Math.max(0, chw[c * plane + p] * mul + add));
       data[p * 3 + c] = Math.round(v * 255);
     }
   }

@@ -9,7 +9,7 @@ import type { GpuAdapterLike } from './webgpu-probe.ts';
 import { BackendError, DeviceLostError, ModelFileError, OutOfMemoryError } from '../errors.ts';
 import { chooseOrtBuild, ORT_BUILDS, runtimeHost, type OrtBuildName } from './ort-build.ts';
 import { importOrtBuild, type OrtModule } from './ort-import.ts';
-import { freeDimensionOverrides, graphInputDims } from './free-dimensions.ts';
+import { freeDimensionOverrides, graphInputDims, type InputDims } from './free-dimensions.ts';
 
 export type { InferenceSession } from 'onnxruntime-web';
 import type { InferenceSession } from 'onnxruntime-web';
@@ -117,8 +117,8 @@ export interface SessionOptions {
   outputsOnGpu?: readonly string[];
   /** The graph's external-data files. */
   externalData?: readonly ExternalData[];
-  /** Input name → the one shape it is always fed: fixes the graph's free dimensions (free-dimensions.ts). */
-  shapes?: Record<string, readonly number[]>;
+  /** Input name → the one shape it is always fed, given the graph's inputs: fixes its free dimensions (free-dimensions.ts). */
+  shapes?: (inputs: InputDims) => Record<string, readonly number[]>;
 }
 
 /** Create a session on one EP. Bytes that are not a loadable ONNX graph become a ModelFileError. */
@@ -155,9 +155,10 @@ export function createSession(bytes: Uint8Array, ep: EpName, file: string, o: Se
 }
 
 /** No overrides for bytes that are not a graph: creating the session then says what is wrong. */
-function overridesFor(bytes: Uint8Array, shapes: Record<string, readonly number[]>): Record<string, number> {
+function overridesFor(bytes: Uint8Array, shapes: NonNullable<SessionOptions['shapes']>): Record<string, number> {
   try {
-    return freeDimensionOverrides(graphInputDims(bytes), shapes);
+    const inputs = graphInputDims(bytes);
+    return freeDimensionOverrides(inputs, shapes(inputs));
   } catch {
     return {};
   }
