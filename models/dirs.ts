@@ -10,6 +10,6 @@ export const MODEL_DIRS = {
   badContract: join(root, 'models/out/vp-bad-contract'),
   sdTiny: join(root, 'public/models/sd-tiny'),
   /** SDXS's I/O layout with a TAESD-style decoder (models/sd-tiny/config.ts TAESD_SHAPE). */
-  sdTinyTaesd: join(root, 'public/models/sd-tiny-taesd'),
+  sdTinyTaesd: join(root, 'models/out/sd-tiny-taesd'),
   sdBadContract: join(root, 'models/out/sd-bad-contract'),
 };

@@ -17,7 +17,7 @@ export const SD_FOLDERS: SdFolderSpec[] = [
   // Served by Vite as /models/sd-tiny/: the built-in diffusion family.
   { id: SD_TINY.id, name: SD_TINY.name, dir: 'public/models/sd-tiny', family: SD_TINY, contract: 'real', variants: ['fp32', 'fp16'] },
   // SDXS's layout with a TAESD-style decoder and a 48-wide text encoder (config.ts TAESD_SHAPE).
-  { id: SD_TINY_TAESD.id, name: SD_TINY_TAESD.name, dir: 'public/models/sd-tiny-taesd', family: SD_TINY_TAESD, contract: 'real', variants: ['fp32', 'fp16'] },
+  { id: SD_TINY_TAESD.id, name: SD_TINY_TAESD.name, dir: 'models/out/sd-tiny-taesd', family: SD_TINY_TAESD, contract: 'real', variants: ['fp32', 'fp16'] },
   // sd-tiny's weights, but the UNet takes timestep as float32: the engine must refuse it.
   {
     id: 'sd-bad-contract',

@@ -128,3 +128,20 @@ export async function waitRanked(page: Page, n: number, timeout = 180_000): Prom
     throw new Error(`${(e as Error).message}\npage: ${JSON.stringify(shown)}`);
   }
 }
+
+/** Each candidate's decoded RGB, by seed (the <img> drawn on a canvas). */
+export function readCandidateImages(page: Page): Promise<{ seed: number; rgb: number[] }[]> {
+  return page.getByTestId('candidate').evaluateAll((els) =>
+    Promise.all(els.map(async (el) => {
+      const img = el.querySelector('img')!;
+      await img.decode();
+      const c = document.createElement('canvas');
+      c.width = img.naturalWidth;
+      c.height = img.naturalHeight;
+      const ctx = c.getContext('2d')!;
+      ctx.drawImage(img, 0, 0);
+      const d = ctx.getImageData(0, 0, c.width, c.height).data;
+      return { seed: Number(el.getAttribute('data-seed')), rgb: Array.from(d.filter((_, i) => i % 4 !== 3)) };
+    })),
+  );
+}

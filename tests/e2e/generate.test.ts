@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { PreviewServer } from 'vite';
-import { launch, openApp, serveDist, type Browser } from '../../scripts/harness/chromium.ts';
+import { launch, openApp, readCandidateImages, serveDist, type Browser } from '../../scripts/harness/chromium.ts';
 import { latentNoise } from '../../src/lib/engine/generate/gaussian-noise.ts';
 import { sha256Hex } from '../../src/lib/engine/store/sha256.ts';
 import { pngMetadata } from '../../src/lib/engine/image/png-encode.ts';
@@ -31,23 +31,6 @@ function readCandidates(page: Page): Promise<CandidateState[]> {
       rank: Number(el.getAttribute('data-rank') || 0),
       score: Number(el.getAttribute('data-score') || NaN),
       noiseHash: el.getAttribute('data-noise-hash') ?? '',
-    })),
-  );
-}
-
-/** Each candidate's decoded RGB, by seed (the <img> drawn on a canvas). */
-function readImages(page: Page): Promise<{ seed: number; rgb: number[] }[]> {
-  return page.getByTestId('candidate').evaluateAll((els) =>
-    Promise.all(els.map(async (el) => {
-      const img = el.querySelector('img')!;
-      await img.decode();
-      const c = document.createElement('canvas');
-      c.width = img.naturalWidth;
-      c.height = img.naturalHeight;
-      const ctx = c.getContext('2d')!;
-      ctx.drawImage(img, 0, 0);
-      const d = ctx.getImageData(0, 0, c.width, c.height).data;
-      return { seed: Number(el.getAttribute('data-seed')), rgb: Array.from(d.filter((_, i) => i % 4 !== 3)) };
     })),
   );
 }
@@ -100,7 +83,7 @@ describe.each(paths)('$name', ({ webgpu, backend, header, cancelRun: [cancelN, c
       expect(c.noiseHash).toBe(await sha256Hex(new Uint8Array(latentNoise(c.seed, [1, 4, 8, 8]).buffer)));
     }
     // The images are real pictures, not blank: each decoded <img> has visible variation.
-    const images = await readImages(page);
+    const images = await readCandidateImages(page);
     expect(images).toHaveLength(4);
     images.forEach((im) => expect(Math.max(...im.rgb) - Math.min(...im.rgb)).toBeGreaterThan(40));
     made.set(webgpu, { cands, images });

@@ -1,0 +1,68 @@
+// The family with SDXS's graph layout and a TAESD-style decoder (sd-tiny-taesd: int64 ids, a scalar
+// timestep, noise_pred, latents → image in [0,1], a 48-wide text encoder) in Debian chromium, on the
+// WebGPU path (SwiftShader, forced) and on WASM: downloaded from another origin into the store,
+// used, N=4 generated and ranked with zero requests. Its images must be real pictures: a decoder
+// range handled wrongly (e.g. [0,1] read as [-1,1]) gives washed-out grey, caught by the spread.
+import { dirname } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PreviewServer } from 'vite';
+import { launch, readCandidateImages, serveDist, waitRanked, type Browser } from '../../scripts/harness/chromium.ts';
+import { startModelServer, type ModelServer } from '../../scripts/harness/model-server.ts';
+import { MODEL_DIRS } from '../../models/dirs.ts';
+
+const MODELS_OUT = dirname(MODEL_DIRS.sdTinyTaesd);
+
+let app: { server: PreviewServer; url: string };
+let models: ModelServer;
+beforeAll(async () => {
+  app = await serveDist();
+  models = await startModelServer(MODELS_OUT); // not a built-in family: served from models/out
+});
+afterAll(async () => {
+  await app?.server.close();
+  await models?.close();
+});
+
+describe.each([
+  { name: 'WebGPU (software adapter)', webgpu: true, backend: 'webgpu' },
+  { name: 'WASM', webgpu: false, backend: 'wasm' },
+])('sd-tiny-taesd on $name', ({ webgpu, backend }) => {
+  let b: Browser;
+  beforeAll(async () => {
+    b = await launch(webgpu);
+  });
+  afterAll(async () => {
+    await b?.close();
+  });
+
+  it('downloads, generates N=4 ranked pictures with no request, and names the family', async () => {
+    const { page } = b;
+    const sd = `${models.url}/ok/sd-tiny-taesd/preflens.json`;
+    await page.goto(`${app.url}?${new URLSearchParams({ backend, view: 'models', family: sd })}`);
+    const card = page.locator(`[data-testid="family"][data-url="${sd}"]`);
+    await card.getByTestId('family-download').click();
+    await card.and(page.locator('[data-state="cached"]')).waitFor({ timeout: 120_000 });
+    await card.getByTestId('family-use').click();
+    await page.locator(`[data-testid="generator"][data-origin="${sd}"]`).waitFor({ state: 'attached', timeout: 120_000 });
+
+    b.requests.length = 0;
+    const served = models.log.length;
+    await page.getByTestId('tab-generate').click();
+    await page.getByTestId('gen-prompt').fill('three apples on a wooden table');
+    await page.getByTestId('gen-n').fill('4');
+    await page.getByTestId('gen-seed').fill('11');
+    await page.getByTestId('generate').click();
+    await waitRanked(page, 4, 300_000);
+    expect(b.requests).toEqual([]);
+    expect(models.log.length).toBe(served);
+
+    const images = (await readCandidateImages(page)).map((c) => c.rgb);
+    expect(images).toHaveLength(4);
+    for (const rgb of images) {
+      expect(rgb).toHaveLength(64 * 64 * 3);
+      // A picture, not a flat or washed-out field: values spread over most of 0–255.
+      expect(Math.max(...rgb) - Math.min(...rgb)).toBeGreaterThan(100);
+    }
+    expect(new Set(images.map((rgb) => rgb.join(','))).size).toBe(4);
+  });
+});
