@@ -5,7 +5,6 @@
 // HTTP request made during the runs. `npm run bench:eval` runs it alone and replaces its section of
 // BENCHMARKS.md; bench/run.ts calls evalSection() as part of `npm run bench`.
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -18,6 +17,7 @@ import { BUILTIN_PROMPT_SET } from '../src/lib/eval/builtin-prompts.ts';
 import { launch, openApp, serveDist } from '../scripts/harness/chromium.ts';
 import { MODEL_DIRS } from '../models/dirs.ts';
 import { dirReader } from '../src/cli/dir-reader.ts';
+import { spliceSection } from './splice-section.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const RUN = { prompts: 60, k: 4, seed: 1, steps: 1 };
@@ -228,24 +228,9 @@ function report(c: C, n: N, load: number[]): string[] {
   ];
 }
 
-/** Put the section in BENCHMARKS.md: in place of an older one, else before the full-size or storage section. */
-function spliceInto(file: string, lines: string[]): void {
-  const old = readFileSync(file, 'utf8');
-  const body = lines.slice(1).join('\n'); // ends with a newline: the last line is empty
-  const at = old.indexOf(EVAL_HEADING);
-  let text: string;
-  if (at >= 0) {
-    const next = old.indexOf('\n## ', at);
-    text = next < 0 ? old.slice(0, at) + body : `${old.slice(0, at)}${body}\n${old.slice(next + 1)}`;
-  } else {
-    const targets = ['## VP-Score at full size', '## Model storage'].map((h) => old.indexOf(h)).filter((i) => i >= 0);
-    text = targets.length ? `${old.slice(0, targets[0])}${body}\n${old.slice(targets[0])}` : `${old.trimEnd()}\n\n${body}`;
-  }
-  writeFileSync(file, text);
-}
-
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const lines = await evalSection();
-  spliceInto(resolve(root, 'BENCHMARKS.md'), lines);
+  // In place of an older one, else before the full-size or storage section.
+  spliceSection(resolve(root, 'BENCHMARKS.md'), lines.slice(1), ['## VP-Score at full size', '## Model storage']);
   console.log(lines.join('\n'));
 }

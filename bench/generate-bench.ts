@@ -11,11 +11,12 @@ function rss(): number {
   return process.memoryUsage().rss;
 }
 
-export async function nodeGenBench(args: Omit<GenBenchArgs, 'backend'>): Promise<GenBenchResult> {
+/** `family`: the tiny generator's folder (sd-tiny by default; sd-tiny-taesd has SDXS's layout). */
+export async function nodeGenBench(args: Omit<GenBenchArgs, 'backend'>, family = MODEL_DIRS.sdTiny): Promise<GenBenchResult> {
   const engine = new Engine();
   const info = await engine.init({ backend: 'wasm' });
   await engine.loadScorer({ kind: 'reader', origin: 'vp-tiny', read: dirReader(MODEL_DIRS.tiny) });
-  const gen = await engine.loadGenerator({ kind: 'reader', origin: 'sd-tiny', read: dirReader(MODEL_DIRS.sdTiny) });
+  const gen = await engine.loadGenerator({ kind: 'reader', origin: family.split('/').pop()!, read: dirReader(family) });
   const prompt = 'three apples on a wooden table';
   await engine.generate({ prompt, n: 1, seed: 1, steps: args.steps });
   const acc = newAccumulator();

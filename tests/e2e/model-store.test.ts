@@ -97,11 +97,13 @@ describe.each([
     await openModels(page, backend, []);
     await page.getByTestId('model').getByText(`from downloaded ${vp}`).waitFor({ timeout: 60_000 });
     await page.locator(`[data-testid="generator"][data-origin="${sd}"]`).waitFor({ state: 'attached', timeout: 60_000 });
-    // The Models view reads the shipped SD-Turbo manifest (precached, served by the service worker)
-    // as it opens; wait for that read (its card leaves "unknown") so it is not counted as a request
+    // The Models view reads the shipped manifests (precached, served by the service worker)
+    // as it opens; wait for those reads (its card leaves "unknown") so it is not counted as a request
     // made to generate or score.
-    const shipped = card(page, new URL('manifests/sd-turbo.json', app.url).href);
-    await shipped.and(page.locator(':not([data-state="unknown"])')).waitFor({ timeout: 60_000 });
+    for (const m of ['manifests/sd-turbo.json', 'manifests/sdxs-512.json']) {
+      const shipped = card(page, new URL(m, app.url).href);
+      await shipped.and(page.locator(':not([data-state="unknown"])')).waitFor({ timeout: 60_000 });
+    }
     b.requests.length = 0;
     const served = models.log.length;
     await generateTwo(page);

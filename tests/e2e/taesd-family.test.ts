@@ -35,24 +35,28 @@ describe.each([
     await b?.close();
   });
 
-  it('downloads, generates N=4 ranked pictures with no request, and names the family', async () => {
+  it('downloads; on the next visit Generate chooses it by itself and makes N=4 ranked pictures with no request to the model host', async () => {
     const { page } = b;
     const sd = `${models.url}/ok/sd-tiny-taesd/preflens.json`;
     await page.goto(`${app.url}?${new URLSearchParams({ backend, view: 'models', family: sd })}`);
     const card = page.locator(`[data-testid="family"][data-url="${sd}"]`);
     await card.getByTestId('family-download').click();
     await card.and(page.locator('[data-state="cached"]')).waitFor({ timeout: 120_000 });
-    await card.getByTestId('family-use').click();
-    await page.locator(`[data-testid="generator"][data-origin="${sd}"]`).waitFor({ state: 'attached', timeout: 120_000 });
-
-    b.requests.length = 0;
+    // Not "Use this model": on the next visit Generate chooses it by itself, the largest downloaded
+    // generator this device runs (the built-in one is the fallback), and says so.
     const served = models.log.length;
-    await page.getByTestId('tab-generate').click();
+    await page.goto(`${app.url}?${new URLSearchParams({ backend, view: 'generate' })}`);
+    const generator = page.locator(`[data-testid="generator"][data-origin="${sd}"][data-auto="true"]`);
+    await generator.waitFor({ state: 'attached', timeout: 120_000 });
+    expect(await generator.textContent()).toMatch(/chosen for this device: the largest downloaded generator it runs/);
+    b.requests.length = 0;
     await page.getByTestId('gen-prompt').fill('three apples on a wooden table');
     await page.getByTestId('gen-n').fill('4');
     await page.getByTestId('gen-seed').fill('11');
     await page.getByTestId('generate').click();
     await waitRanked(page, 4, 300_000);
+    // Choosing and running the family read the store: nothing from the model host since the
+    // download, and generating made no request at all.
     expect(b.requests).toEqual([]);
     expect(models.log.length).toBe(served);
 

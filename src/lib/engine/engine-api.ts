@@ -86,6 +86,11 @@ export interface EngineApi {
 
   /** A family's plan for this device (variant, files, sizes) and what of it is on disk. */
   inspectFamily(manifestUrl: string, opts?: { variant?: string }): Promise<FamilyStatus>;
+  /**
+   * Of these families, the downloaded generator this device runs best (the largest that runs here),
+   * or null: read from the store only, no request.
+   */
+  bestGenerator(manifestUrls: string[]): Promise<FamilyStatus | null>;
   /** Download what is missing (resuming partial files); cancelDownload() stops it and keeps the bytes. */
   downloadFamily(manifestUrl: string, opts?: { variant?: string }, onProgress?: (p: DownloadProgress) => void): Promise<FamilyStatus>;
   cancelDownload(): Promise<void>;

@@ -95,6 +95,10 @@ export class Engine implements EngineApi {
     return this.#library.inspect(manifestUrl, opts.variant);
   }
 
+  bestGenerator(manifestUrls: string[]): Promise<FamilyStatus | null> {
+    return this.#library.bestGenerator(manifestUrls);
+  }
+
   downloadFamily(manifestUrl: string, opts: { variant?: string } = {}, onProgress?: (p: DownloadProgress) => void): Promise<FamilyStatus> {
     return this.#library.download(manifestUrl, opts.variant, onProgress);
   }

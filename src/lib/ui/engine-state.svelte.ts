@@ -3,6 +3,7 @@
 import { EngineClient, type DtypeVariant, type EngineInfo, type LoadedGenerator, type LoadedModel, type LoadProgress, type ModelSource } from '../worker/client.ts';
 import type { BackendPreference } from '../engine/runtime/backend-choice.ts';
 import { IMPORT_ORIGIN, isImportedFamily } from '../engine/families/imported-url.ts';
+import { knownFamilyUrls } from './known-families.ts';
 
 export const BUILTIN_MODEL_URL = () => new URL('models/vp-tiny/', document.baseURI).href;
 export const BUILTIN_DIFFUSION_URL = () => new URL('models/sd-tiny/', document.baseURI).href;
@@ -45,6 +46,8 @@ export class EngineState {
   generator = $state<LoadedGenerator | null>(null);
   /** The generator is the built-in test one (random weights). */
   generatorBuiltin = $state(false);
+  /** The generator was chosen for this device (the user picked none): see generator-choice.ts. */
+  generatorAuto = $state(false);
   /** What the reward model's and the generator's loads are doing (null when not loading). */
   scorerLoading = $state<LoadProgress | null>(null);
   generatorLoading = $state<LoadProgress | null>(null);
@@ -75,9 +78,28 @@ export class EngineState {
       if (!this.model) await this.#load('built-in', (p) => client.loadScorer({ kind: 'url', baseUrl: BUILTIN_MODEL_URL() }, {}, p));
       if (storeError) this.error = storeError;
       if (chosen.generator) await this.useFamily('sd-turbo', chosen.generator);
+      if (!this.generator) await this.useBestGenerator();
       if (!this.generator) await this.loadBuiltinGenerator();
     } catch (e) {
       this.fail(e);
+    }
+  }
+
+  /** The best downloaded generator this device runs, when there is one (read from the store, no request). */
+  async useBestGenerator(): Promise<void> {
+    const client = this.client;
+    const best = await client?.bestGenerator(knownFamilyUrls()).catch(() => null);
+    if (!client || !best) return;
+    try {
+      const source: ModelSource = { kind: 'store', manifestUrl: best.manifestUrl };
+      this.generator = await this.#loadingGenerator((p) => client.loadGenerator(source, { variant: this.variant }, p));
+      this.generatorBuiltin = false;
+      this.generatorAuto = true;
+      this.generatorError = null;
+    } catch (e) {
+      this.generatorError = e as Error;
+    } finally {
+      this.storeVersion++;
     }
   }
 
@@ -87,6 +109,7 @@ export class EngineState {
     try {
       this.generator = await this.#loadingGenerator((p) => client.loadGenerator({ kind: 'url', baseUrl: BUILTIN_DIFFUSION_URL() }, { variant: this.variant }, p));
       this.generatorBuiltin = true;
+      this.generatorAuto = false;
       this.generatorError = null;
       this.#choose({ generator: undefined });
     } catch (e) {
@@ -115,6 +138,7 @@ export class EngineState {
       try {
         this.generator = await this.#loadingGenerator((p) => client.loadGenerator(source, { variant: this.variant }, p));
         this.generatorBuiltin = false;
+        this.generatorAuto = false;
         this.generatorError = null;
         this.#choose({ generator: remember(true) });
         return true;

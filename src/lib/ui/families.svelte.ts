@@ -6,10 +6,8 @@ import type { CheckpointStatus, DownloadProgress, FamilyStatus, GetProgress, Imp
 import type { EngineState } from './engine-state.svelte.ts';
 import { isImportedFamily } from '../engine/families/imported-url.ts';
 import { fetchableUrl } from '../engine/families/file-entry.ts';
+import { ADDED_KEY, loadAdded, SHIPPED_FAMILIES } from './known-families.ts';
 
-const ADDED_KEY = 'preflens.added-families';
-
-export const SHIPPED_FAMILIES = () => [new URL('manifests/sd-turbo.json', document.baseURI).href];
 /** Published checkpoints the app can get and import by itself ("Get ImageReward"). */
 export const SHIPPED_CHECKPOINTS = () => [new URL('manifests/imagereward.json', document.baseURI).href];
 
@@ -25,15 +23,6 @@ export function checkedFamilyUrl(raw: string, base = document.baseURI): string {
     throw new Error(`${url.protocol}// is not allowed: a model is only fetched over https (plain http only from this machine)`);
   }
   return url.href;
-}
-
-function loadAdded(): string[] {
-  try {
-    const v = JSON.parse(localStorage.getItem(ADDED_KEY) ?? '[]');
-    return Array.isArray(v) ? v.filter((x) => typeof x === 'string') : [];
-  } catch {
-    return [];
-  }
 }
 
 export class FamiliesState {
@@ -110,10 +99,13 @@ export class FamiliesState {
       delete this.errors[url];
       throw error;
     }
-    if (!this.added.includes(url)) {
-      this.added = [...this.added, url];
-      localStorage.setItem(ADDED_KEY, JSON.stringify(this.added));
-    }
+    this.#remember(url);
+  }
+
+  #remember(url: string): void {
+    if (this.added.includes(url) || SHIPPED_FAMILIES().includes(url)) return;
+    this.added = [...this.added, url];
+    localStorage.setItem(ADDED_KEY, JSON.stringify(this.added));
   }
 
   remove(url: string): void {
@@ -132,6 +124,9 @@ export class FamiliesState {
     delete this.errors[url];
     try {
       this.status[url] = await client.downloadFamily(url, {}, (p) => (this.progress = p));
+      // Kept in the list (a ?family= link is not): a family on disk is listed on every visit, and
+      // Generate may choose it (knownFamilyUrls).
+      this.#remember(url);
     } catch (e) {
       // Cancelled or failed: the bytes already stored stay (a later Download resumes). Show the
       // family as it now is on disk, then the error (refresh clears the card's error).

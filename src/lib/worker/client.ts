@@ -69,6 +69,10 @@ export class EngineClient implements EngineApi {
     return this.#remote.inspectFamily(manifestUrl, opts);
   }
 
+  bestGenerator(manifestUrls: string[]): Promise<FamilyStatus | null> {
+    return this.#remote.bestGenerator(manifestUrls);
+  }
+
   downloadFamily(manifestUrl: string, opts: { variant?: string } = {}, onProgress?: (p: DownloadProgress) => void): Promise<FamilyStatus> {
     return this.#remote.downloadFamily(manifestUrl, opts, onProgress && Comlink.proxy(onProgress));
   }

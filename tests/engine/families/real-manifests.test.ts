@@ -58,6 +58,48 @@ describe('SD-Turbo manifest', () => {
   });
 });
 
+// SDXS-512 (public/manifests/sdxs-512.json): the WASM generator. Sizes and sha256 come from the
+// exporter's own app manifest (FabienCouprie/attic scripts/modeles-manifest.json); the Hugging Face
+// revision could not be read here (no network), so the files are pinned by sha256 instead: a
+// different file fails its hash at download, never reaching the pipeline.
+describe('SDXS-512 manifest', () => {
+  const SDXS_URL = 'https://preflens.example/manifests/sdxs-512.json';
+  const x = parseFamily(readFileSync('public/manifests/sdxs-512.json', 'utf8'), 'sdxs-512.json') as DiffusionManifest;
+
+  it('passes the download rules, every file pinned by sha256, with SDXS\'s contract numbers and TAESD decoder', () => {
+    expect(x).toMatchObject({
+      kind: 'sd-turbo', imageSize: 512, latentChannels: 4, latentFactor: 8, hiddenSize: 1024, maxTokens: 77, padTokenId: 0,
+      decoder: { kind: 'taesd', scalingFactor: 1, outputRange: '[-1,1]' },
+    });
+    expect(Object.keys(x.variants)).toEqual(['q8']);
+    const plan = planFamily(x, SDXS_URL, 'wasm', false);
+    expect(plan.files.map((f) => f.name)).toEqual(['onnx/text_encoder_int8.onnx', 'onnx/unet_int8.onnx', 'onnx/vae_decoder.onnx', 'tokenizer/tokenizer.json']);
+    for (const f of plan.files) {
+      expect(f.url.startsWith('https://huggingface.co/Fcouprie/sdxs-512-texte-image/resolve/')).toBe(true);
+      expect(f.sha256).toMatch(/^[0-9a-f]{64}$/);
+    }
+    expect(plan.totalBytes).toBe(680441863 - 4312 - 353); // the bundle without README.md and tokenizer_config.json
+  });
+
+  it('sizes agree with int8 weights of the OpenCLIP ViT-H text tower and a float32 TAESD decoder', () => {
+    // 340.4 M text-tower parameters at 1 byte (+ per-column scales); TAESD's decoder has 1,222,531 at 4 bytes.
+    const text = x.variants.q8!.text_encoder.bytes! / 340.4e6;
+    expect(text).toBeGreaterThan(0.98);
+    expect(text).toBeLessThan(1.05);
+    const vae = x.variants.q8!.vae_decoder.bytes! / (4 * 1222531);
+    expect(vae).toBeGreaterThan(0.99);
+    expect(vae).toBeLessThan(1.02);
+  });
+
+  it('runs on WASM (every graph far below its limit) and is the q8 variant on every backend', () => {
+    for (const [ep, f16] of [['wasm', false], ['webgpu', true], ['webgpu', false]] as const) {
+      const plan = planFamily(x, SDXS_URL, ep, f16);
+      expect(plan.variant).toBe('q8');
+      expect(plan.warning).toBeUndefined();
+    }
+  });
+});
+
 describe('family manifests', () => {
   const vp = {
     kind: 'vp-score', id: 'vp', name: 'VP', mean: 0, std: 1, maxLength: 35, imageSize: 224,

@@ -7,7 +7,9 @@ import type { ManifestRules } from './vp-score-manifest.ts';
 
 export const GRAPHS = ['text_encoder', 'unet', 'vae_decoder'] as const;
 export type GraphName = (typeof GRAPHS)[number];
-export type DtypeVariant = 'fp32' | 'fp16';
+/** The graphs' weight type: float32, float16, or int8 with float32 I/O (SDXS's onnxruntime-web export). */
+export const DTYPE_VARIANTS = ['fp32', 'fp16', 'q8'] as const;
+export type DtypeVariant = (typeof DTYPE_VARIANTS)[number];
 
 export type GraphFile = FileEntry;
 
@@ -82,10 +84,10 @@ export function parseDiffusionManifest(text: string, source: string, rules: Mani
   checkDecoder(m.decoder, fail);
   const variants = m.variants as Record<string, unknown>;
   if (typeof variants !== 'object' || variants === null || !Object.keys(variants).length) {
-    fail('"variants" must name at least one of fp32, fp16');
+    fail(`"variants" must name at least one of ${DTYPE_VARIANTS.join(', ')}`);
   }
   for (const [v, graphs] of Object.entries(variants)) {
-    if (v !== 'fp32' && v !== 'fp16') fail(`unknown variant "${v}" (expected fp32 or fp16)`);
+    if (!(DTYPE_VARIANTS as readonly string[]).includes(v)) fail(`unknown variant "${v}" (expected ${DTYPE_VARIANTS.join(', ')})`);
     for (const g of GRAPHS) checkFileEntry((graphs as Record<string, unknown>)?.[g], `variants.${v}.${g}`, fail, rules.remote);
     for (const g of Object.keys(graphs as object)) {
       if (!(GRAPHS as readonly string[]).includes(g)) fail(`unknown graph "variants.${v}.${g}"`);
@@ -130,7 +132,8 @@ export function chooseVariant(
     }
     return forced;
   }
-  const order: DtypeVariant[] = ep === 'webgpu' && shaderF16 ? ['fp16', 'fp32'] : ep === 'webgpu' ? ['fp32'] : ['fp32', 'fp16'];
+  // int8 graphs are made for the CPU (MatMulInteger): first on WASM, last on WebGPU.
+  const order: DtypeVariant[] = ep === 'webgpu' && shaderF16 ? ['fp16', 'fp32', 'q8'] : ep === 'webgpu' ? ['fp32', 'q8'] : ['q8', 'fp32', 'fp16'];
   const pick = order.find(has);
   if (!pick) {
     throw new ManifestError(`${m.id}: ${noF16Statement(biggestGraph(GRAPHS.map((g) => m.variants.fp16![g])))}`);

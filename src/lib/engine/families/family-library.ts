@@ -15,6 +15,7 @@ import { FamilyStore, type Device, type FamilyStatus } from './family-store.ts';
 import { checkpointStatus, deleteCheckpointDownload, getCheckpoint, type CheckpointStatus, type GetProgress } from './checkpoint-get.ts';
 import { parseCheckpointManifest, type CheckpointManifest } from './checkpoint-manifest.ts';
 import { fetchManifest } from './fetch-manifest.ts';
+import { bestGenerator } from './generator-choice.ts';
 
 export interface LibraryDeps {
   /** The model store to use (tests); by default OPFS + IndexedDB when the browser has them. */
@@ -48,6 +49,12 @@ export class FamilyLibrary {
 
   inspect(manifestUrl: string, variant?: string): Promise<FamilyStatus> {
     return this.families.status(manifestUrl, this.device(), variant);
+  }
+
+  /** The generator Generate should use among these families (generator-choice.ts); reads only the store. */
+  async bestGenerator(manifestUrls: readonly string[]): Promise<FamilyStatus | null> {
+    const statuses = await Promise.all(manifestUrls.map((u) => this.families.storedStatus(u, this.device()).catch(() => null)));
+    return bestGenerator(statuses.filter((s): s is FamilyStatus => s !== null)) ?? null;
   }
 
   async download(manifestUrl: string, variant?: string, onProgress?: (p: DownloadProgress) => void): Promise<FamilyStatus> {

@@ -54,7 +54,7 @@ export function planFamily(m: FamilyManifest, manifestUrl: string, ep: EpName, s
     entries.all = [...withData(entries.graph[0]), vpTokenizerEntry(m)];
   } else {
     variants = Object.keys(m.variants);
-    noF16 = !forced && ep === 'webgpu' && !shaderF16 && !m.variants.fp32;
+    noF16 = !forced && ep === 'webgpu' && !shaderF16 && !m.variants.fp32 && !m.variants.q8;
     variant = noF16 ? 'fp16' : chooseVariant(m, ep, shaderF16, forced as never);
     entries.graph = GRAPHS.map((g) => m.variants[variant as 'fp32']![g]);
     entries.all = [...entries.graph.flatMap(withData), tokenizerEntry(m)];

@@ -38,6 +38,11 @@ export class FamilyStore {
     return planFamily((await this.manifest(url)).manifest, url, d.ep, d.shaderF16, variant);
   }
 
+  /** The status of a family whose manifest is stored; null for one never downloaded (no request). */
+  async storedStatus(url: string, d: Device): Promise<FamilyStatus | null> {
+    return (await this.store.readDocument(url).catch(() => null)) ? this.status(url, d) : null;
+  }
+
   async status(url: string, d: Device, variant?: string): Promise<FamilyStatus> {
     const plan = await this.plan(url, d, variant);
     const fileStatus = await this.store.status(plan.files);

@@ -69,8 +69,16 @@ export class OpfsStorage implements FileStorage {
     const f = await this.#file(key);
     if (!f) throw new Error(`no stored file ${key}`);
     // One allocation of the exact size, filled in place (getFile().arrayBuffer() would do the same
-    // through a Blob; the sync handle avoids the Blob's own copy).
-    const handle = await f.createSyncAccessHandle();
+    // through a Blob; the sync handle avoids the Blob's own copy). The handle is exclusive: a second
+    // reader of the same file at the same time (the Models view inspecting a family while the engine
+    // loads it) cannot have one and reads through the File instead.
+    let handle: SyncHandle;
+    try {
+      handle = await f.createSyncAccessHandle();
+    } catch (e) {
+      if ((e as DOMException).name !== 'NoModificationAllowedError') throw e;
+      return new Uint8Array(await (await f.getFile()).arrayBuffer());
+    }
     try {
       const out = new Uint8Array(handle.getSize());
       let done = 0;
