@@ -3,8 +3,10 @@
 import { withData, type FileEntry } from './file-entry.ts';
 
 /**
- * 32-bit WASM has 4 GB and holds a model twice while creating the session: a 1.79 GB graph was
- * measured out of memory there and a 450 MB one loads (BENCHMARKS.md), so warn above 1.5 GB.
+ * 32-bit WASM has 4 GB and holds a one-file model twice while creating the session: a 1.79 GB graph
+ * was measured out of memory that way, and from the store's layout (weights as a Blob) it loads
+ * only with 1 thread — with 2, onnxruntime-web hangs (microsoft/onnxruntime#26858); a 450 MB one
+ * loads either way (BENCHMARKS.md). So warn above 1.5 GB.
  */
 export const WASM_GRAPH_LIMIT = 1.5e9;
 
