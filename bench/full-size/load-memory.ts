@@ -5,7 +5,7 @@
 // go through the real worker path; "OPFS" rows copy the folder into OPFS first (not measured) and
 // load the Files, as the model store and a picked folder do. Peak memory is the largest sum of RSS
 // over Chromium's processes, at the end of the load and over the whole run (load + batch 1 + 8).
-import { cpSync, existsSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, statSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { OrtBuildName } from '../../src/lib/engine/runtime/ort-build.ts';
@@ -23,7 +23,9 @@ const GiB = 2 ** 30;
 /** `<dir>-ext`: the same model as graph + model.onnx_data, with its manifest (as the test models do). */
 function ensureSplit(dir: string): string {
   const out = `${dir}-ext`;
-  if (!existsSync(join(out, 'preflens.json'))) writeExternalCopy(dir, out, `${dir.split('/').pop()}-ext`);
+  // Made again when its source is newer (a variant rebuilt by a newer converter).
+  const stale = !existsSync(join(out, 'preflens.json')) || statSync(join(dir, 'model.onnx')).mtimeMs > statSync(join(out, 'preflens.json')).mtimeMs;
+  if (stale) writeExternalCopy(dir, out, `${dir.split('/').pop()}-ext`);
   return out;
 }
 

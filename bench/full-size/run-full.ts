@@ -29,9 +29,14 @@ export function fullModelsMiddleware(): Connect.NextHandleFunction {
   };
 }
 
+/** Bumped when the converter's output changes (2: q8 MatMulInteger weights as uint8), so cached variants are rebuilt. */
+const BUILD_STAMP = 2;
+
 export function ensureVariant(name: 'q8' | 'q4'): string {
   const dir = join(MODELS, `vp-full-${name}`);
-  if (existsSync(join(dir, 'preflens.json'))) return dir;
+  // Built by this code version only (a q8 folder from before uint8 weights is made again).
+  const stamp = join(dir, `built-by-${BUILD_STAMP}`);
+  if (existsSync(join(dir, 'preflens.json')) && existsSync(stamp)) return dir;
   const t0 = performance.now();
   const bytes = convertModel(new Uint8Array(readFileSync(join(FULL_DIR, 'model.onnx'))), name, 'vp-full');
   mkdirSync(dir, { recursive: true });
@@ -41,6 +46,7 @@ export function ensureVariant(name: 'q8' | 'q4'): string {
   manifest.id = `${manifest.id}-${name}`;
   manifest.sizes.modelBytes = bytes.byteLength;
   writeFileSync(join(dir, 'preflens.json'), JSON.stringify(manifest, null, 2));
+  writeFileSync(stamp, '');
   console.log(`  ${name}: ${(bytes.byteLength / 1e6).toFixed(0)} MB in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
   return dir;
 }

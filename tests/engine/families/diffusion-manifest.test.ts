@@ -36,6 +36,11 @@ describe('diffusion manifest', () => {
     expect(() => parse({ ...base, decoder: { ...base.decoder, outputRange: '0..255' } })).toThrow('"decoder.outputRange" must be "[-1,1]" or "[0,1]", found "0..255"');
     expect(() => parse({ ...base, decoder: { ...base.decoder, shift: 0.5 } })).toThrow('unknown field "decoder.shift"');
     expect(parse({ ...base, decoder: { kind: 'taesd', scalingFactor: 1, outputRange: '[0,1]' } }).decoder.kind).toBe('taesd');
+    // A manifest kept from before the decoder contract (top-level scalingFactor) opens as SD's VAE.
+    const { decoder: _d, ...legacy } = base;
+    expect(parse({ ...legacy, scalingFactor: 0.18215 }).decoder).toEqual({ kind: 'vae', scalingFactor: 0.18215, outputRange: '[-1,1]' });
+    expect(() => parse({ ...legacy, scalingFactor: -1 })).toThrow('"decoder.scalingFactor" must be a positive number');
+    expect(() => parse({ ...base, scalingFactor: 0.18215 })).toThrow('unknown field "scalingFactor"');
     expect(() => parseDiffusionManifest('{', 'x.json')).toThrow(ManifestError);
   });
   it('a family to download must give every file\'s size', () => {

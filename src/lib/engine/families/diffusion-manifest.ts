@@ -69,6 +69,7 @@ export function parseDiffusionManifest(text: string, source: string, rules: Mani
   };
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return fail('must be a JSON object');
   const m = raw as Record<string, unknown>;
+  upgradeLegacyDecoder(m);
   for (const k of Object.keys(m)) if (![...FIELDS, 'sha256', 'padTokenId', 'base'].includes(k)) fail(`unknown field "${k}"`);
   if ('padTokenId' in m && !(Number.isInteger(m.padTokenId) && (m.padTokenId as number) >= 0)) fail('"padTokenId" must be a token id (integer ≥ 0)');
   if ('base' in m) checkBase(m.base, fail);
@@ -96,6 +97,17 @@ export function parseDiffusionManifest(text: string, source: string, rules: Mani
   const manifest = m as unknown as DiffusionManifest;
   checkFileEntry(tokenizerEntry(manifest), 'tokenizer', fail, rules.remote);
   return manifest;
+}
+
+/**
+ * Manifests written before the decoder contract (PrefLens ≤ session 7, and the copies the model store
+ * kept of them) give SD's VAE as a top-level `scalingFactor`: read that as the VAE contract, so a
+ * family downloaded then still opens, and can still be deleted.
+ */
+function upgradeLegacyDecoder(m: Record<string, unknown>): void {
+  if (!('scalingFactor' in m) || 'decoder' in m) return;
+  m.decoder = { kind: 'vae', scalingFactor: m.scalingFactor, outputRange: '[-1,1]' };
+  delete m.scalingFactor;
 }
 
 function checkDecoder(d: unknown, fail: (what: string) => never): void {
