@@ -127,8 +127,9 @@ export function tokenizerEntry(m: DiffusionManifest): FileEntry {
 
 /**
  * Which dtype variant runs on this backend. fp16 graphs on a WebGPU adapter without shader-f16
- * return zeros without an error (BROWSER.md), so they are never picked there; WASM runs both but
- * fp32 is faster on CPU. `forced` (a setting, and tests) wins when the family has it.
+ * return zeros without an error (BROWSER.md), so they are never picked there; on WASM int8 graphs
+ * come first, then fp32 (faster on CPU than fp16). `forced` (a setting, and tests) wins when the
+ * family has it.
  */
 export function chooseVariant(
   m: DiffusionManifest,

@@ -18,7 +18,7 @@ export interface VpScoreManifest {
   maxLength: number;
   /** Square input side; the contract fixes it at 224. */
   imageSize: number;
-  /** `modelData`: external weights of `model` (exports above 2 GB). */
+  /** `modelData`: the external weights of `model` (what import, convert and the exporter write). */
   files: { model: string; tokenizer: string; modelData?: string };
   /** dtype of `files.model` (fp32 unless a converter wrote it). */
   dtype?: VpDtype;
