@@ -11,6 +11,7 @@ import { CHECK_PROMPTS, compareOnCheckSet, scoreCheckSet, syntheticImages } from
 import { isVariant, VARIANTS, type Variant } from '../lib/engine/convert/convert-model.ts';
 import { addVariant, convertFolder, type VariantFolder } from '../lib/engine/convert/variant-folder.ts';
 import { OutOfMemoryError } from '../lib/engine/errors.ts';
+import { externalBytes } from '../lib/engine/runtime/ort-session.ts';
 import { withData } from '../lib/engine/families/file-entry.ts';
 import { MANIFEST_FILE, manifestText, modelFileOf, type VpScoreManifest } from '../lib/engine/families/vp-score-manifest.ts';
 import { Engine } from '../lib/engine/engine.ts';
@@ -72,7 +73,7 @@ export async function convertCommand(argv: string[], out: Sink, err: Sink): Prom
     const ref = await readVpScoreFolder(read, dir);
     const tokenizerBytes = await read(ref.manifest.files.tokenizer);
     // The source's size: a split folder's graph and its data file.
-    const refBytes = ref.modelBytes.byteLength + (ref.externalData ?? []).reduce((n, d) => n + (d.data instanceof Uint8Array ? d.data.byteLength : d.data.size), 0);
+    const refBytes = ref.modelBytes.byteLength + externalBytes(ref.externalData ?? []);
     const images = checkFiles.length
       ? await Promise.all(checkFiles.map(async (f) => decodeImage(new Uint8Array(await readFile(f)), basename(f))))
       : syntheticImages();

@@ -40,11 +40,16 @@ export class FamilyStore {
 
   /** The status of a family whose manifest is stored; null for one never downloaded (no request). */
   async storedStatus(url: string, d: Device): Promise<FamilyStatus | null> {
-    return (await this.store.readDocument(url).catch(() => null)) ? this.status(url, d) : null;
+    const stored = await this.store.readDocument(url).catch(() => null);
+    return stored ? this.#statusOf(planFamily(parseFamily(text.decode(stored), url), url, d.ep, d.shaderF16)) : null;
   }
 
   async status(url: string, d: Device, variant?: string): Promise<FamilyStatus> {
-    const plan = await this.plan(url, d, variant);
+    return this.#statusOf(await this.plan(url, d, variant));
+  }
+
+  /** The plan with what of it is on disk. */
+  async #statusOf(plan: FamilyPlan): Promise<FamilyStatus> {
     const fileStatus = await this.store.status(plan.files);
     const presentBytes = fileStatus.reduce((n, f) => n + f.present, 0);
     const state: FileState = fileStatus.every((f) => f.state === 'cached') ? 'cached' : presentBytes > 0 ? 'partial' : 'missing';

@@ -147,7 +147,7 @@ export function createSession(bytes: Uint8Array, ep: EpName, file: string, o: Se
       if (ep === 'webgpu') gpuSessions.add(session);
       return session;
     } catch (e) {
-      const total = bytes.byteLength + (externalData ?? []).reduce((n, d) => n + sizeOf(d.data), 0);
+      const total = bytes.byteLength + externalBytes(externalData ?? []);
       // Weights read from a Blob go straight into their tensors; bytes are copied into WASM memory.
       throw loadError(e, total, ep, file, !data?.some((d) => d.data instanceof Blob));
     }
@@ -164,7 +164,9 @@ function overridesFor(bytes: Uint8Array, shapes: NonNullable<SessionOptions['sha
   }
 }
 
-const sizeOf = (d: Uint8Array | Blob) => (d instanceof Uint8Array ? d.byteLength : d.size);
+/** The bytes of external-data files, given as bytes or as Blobs. */
+export const externalBytes = (items: readonly ExternalData[]): number =>
+  items.reduce((n, { data }) => n + (data instanceof Uint8Array ? data.byteLength : data.size), 0);
 
 /**
  * External data as this build takes it: the JSPI build reads a Blob per initializer (the weights go
