@@ -16,6 +16,9 @@ const BASE_ARGS = ['--no-sandbox', '--disable-quic', '--no-first-run', '--disabl
   '--disable-component-update', '--disable-sync'];
 const TEST_ARGS = ['--js-flags=--liftoff-only'];
 
+/** Each launched page's console errors (page and workers), for describePage. */
+const consoleErrorsOf = new WeakMap<Page, string[]>();
+
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 export interface Browser {
@@ -46,6 +49,7 @@ export async function launch(webgpu: boolean, mode: 'test' | 'measure' = 'test')
     if (m.type() === 'error') consoleErrors.push(m.text());
   });
   page.on('pageerror', (e) => consoleErrors.push(String(e)));
+  consoleErrorsOf.set(page, consoleErrors);
   return {
     context,
     page,
@@ -105,28 +109,38 @@ export async function readCards(page: Page): Promise<CardState[]> {
 }
 
 /**
- * Wait until `n` candidates are ranked on Generate. On timeout, say what the page shows (status,
- * notices, errors, candidates): a run that never finishes is otherwise a bare timeout.
+ * What the page shows (status, notices, errors, generator, candidates), for a failed wait: a run
+ * that never finishes is otherwise a bare timeout.
  */
-export async function waitRanked(page: Page, n: number, timeout = 180_000): Promise<void> {
+export function describePage(page: Page): Promise<string> {
+  return page.evaluate(() => JSON.stringify({
+    status: document.querySelector('[data-testid="gen-status"]')?.textContent,
+    notice: document.querySelector('[data-testid="gen-notice"]')?.textContent,
+    errors: [...document.querySelectorAll('[data-testid="error"]')].map((el) => el.textContent),
+    generator: document.querySelector('[data-testid="generator"]')?.textContent,
+    candidates: [...document.querySelectorAll('[data-testid="candidate"]')].map((el) => `${el.getAttribute('data-seed')}:${el.getAttribute('data-rank')}`),
+    generating: !!document.querySelector('[data-testid="gen-cancel"]'),
+    backend: document.querySelector('[data-testid="backend"]')?.textContent,
+    since: performance.now(),
+  })).catch((err) => String(err)).then((shown) => `${shown}\nconsole errors: ${JSON.stringify(consoleErrorsOf.get(page) ?? [])}`);
+}
+
+/** Run a wait; when it fails, its error says what the page showed (describePage). */
+export async function explained<T>(page: Page, wait: Promise<T>): Promise<T> {
   try {
-    await page.waitForFunction(
-      (k) => document.querySelectorAll('[data-testid="candidate"][data-rank]:not([data-rank=""])').length === k,
-      n,
-      { timeout },
-    );
+    return await wait;
   } catch (e) {
-    const shown = await page.evaluate(() => ({
-      status: document.querySelector('[data-testid="gen-status"]')?.textContent,
-      notice: document.querySelector('[data-testid="gen-notice"]')?.textContent,
-      errors: [...document.querySelectorAll('[data-testid="error"]')].map((el) => el.textContent),
-      candidates: [...document.querySelectorAll('[data-testid="candidate"]')].map((el) => `${el.getAttribute('data-seed')}:${el.getAttribute('data-rank')}`),
-      generating: !!document.querySelector('[data-testid="gen-cancel"]'),
-      backend: document.querySelector('[data-testid="backend"]')?.textContent,
-      since: performance.now(),
-    })).catch((err) => String(err));
-    throw new Error(`${(e as Error).message}\npage: ${JSON.stringify(shown)}`);
+    throw new Error(`${(e as Error).message}\npage: ${await describePage(page)}`);
   }
+}
+
+/** Wait until `n` candidates are ranked on Generate; a timeout says what the page shows. */
+export function waitRanked(page: Page, n: number, timeout = 180_000): Promise<void> {
+  return explained(page, page.waitForFunction(
+    (k) => document.querySelectorAll('[data-testid="candidate"][data-rank]:not([data-rank=""])').length === k,
+    n,
+    { timeout },
+  ).then(() => undefined));
 }
 
 /** Each candidate's decoded RGB, by seed (the <img> drawn on a canvas). */

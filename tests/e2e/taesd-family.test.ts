@@ -6,11 +6,16 @@
 import { dirname } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PreviewServer } from 'vite';
-import { launch, readCandidateImages, serveDist, waitRanked, type Browser } from '../../scripts/harness/chromium.ts';
+import { explained, launch, readCandidateImages, serveDist, waitRanked, type Browser } from '../../scripts/harness/chromium.ts';
 import { startModelServer, type ModelServer } from '../../scripts/harness/model-server.ts';
 import { MODEL_DIRS } from '../../models/dirs.ts';
 
 const MODELS_OUT = dirname(MODEL_DIRS.sdTinyTaesd);
+
+// Each step's own bound, and the test's their sum (+ the typing): a step that never ends fails
+// naming itself and what the page shows, not as a bare test timeout. (Measured alone on 2 cores:
+// the whole test 52 s on SwiftShader, 7 s on WASM.)
+const STEP = { download: 90_000, choose: 60_000, generate: 150_000 };
 
 let app: { server: PreviewServer; url: string };
 let models: ModelServer;
@@ -41,20 +46,20 @@ describe.each([
     await page.goto(`${app.url}?${new URLSearchParams({ backend, view: 'models', family: sd })}`);
     const card = page.locator(`[data-testid="family"][data-url="${sd}"]`);
     await card.getByTestId('family-download').click();
-    await card.and(page.locator('[data-state="cached"]')).waitFor({ timeout: 120_000 });
+    await explained(page, card.and(page.locator('[data-state="cached"]')).waitFor({ timeout: STEP.download }));
     // Not "Use this model": on the next visit Generate chooses it by itself, the largest downloaded
     // generator this device runs (the built-in one is the fallback), and says so.
     const served = models.log.length;
     await page.goto(`${app.url}?${new URLSearchParams({ backend, view: 'generate' })}`);
     const generator = page.locator(`[data-testid="generator"][data-origin="${sd}"][data-auto="true"]`);
-    await generator.waitFor({ state: 'attached', timeout: 120_000 });
+    await explained(page, generator.waitFor({ state: 'attached', timeout: STEP.choose }));
     expect(await generator.textContent()).toMatch(/chosen for this device: the largest downloaded generator it runs/);
     b.requests.length = 0;
     await page.getByTestId('gen-prompt').fill('three apples on a wooden table');
     await page.getByTestId('gen-n').fill('4');
     await page.getByTestId('gen-seed').fill('11');
     await page.getByTestId('generate').click();
-    await waitRanked(page, 4, 300_000);
+    await waitRanked(page, 4, STEP.generate);
     // Choosing and running the family read the store: nothing from the model host since the
     // download, and generating made no request at all.
     expect(b.requests).toEqual([]);
@@ -68,5 +73,5 @@ describe.each([
       expect(Math.max(...rgb) - Math.min(...rgb)).toBeGreaterThan(100);
     }
     expect(new Set(images.map((rgb) => rgb.join(','))).size).toBe(4);
-  });
+  }, STEP.download + STEP.choose + STEP.generate + 30_000);
 });
