@@ -11,5 +11,7 @@ export const MODEL_DIRS = {
   sdTiny: join(root, 'public/models/sd-tiny'),
   /** SDXS's I/O layout with a TAESD-style decoder (models/sd-tiny/config.ts TAESD_SHAPE). */
   sdTinyTaesd: join(root, 'models/out/sd-tiny-taesd'),
+  /** sd-tiny with a fast preview decoder (manifest previewDecoder, TAESD's contract). */
+  sdTinyPreview: join(root, 'models/out/sd-tiny-preview'),
   sdBadContract: join(root, 'models/out/sd-bad-contract'),
 };

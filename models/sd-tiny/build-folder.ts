@@ -19,6 +19,9 @@ export const GRAPH_NAMES = ['text_encoder', 'unet', 'vae_decoder'] as const;
 export type GraphName = (typeof GRAPH_NAMES)[number];
 
 /** `unet.onnx` for fp32 (the real export's name), `unet.fp16.onnx` for fp16. */
+/** The fast preview decoder: one float32 graph for every variant, like a real TAESD export. */
+export const PREVIEW_FILE = 'vae_decoder.preview.onnx';
+
 export const graphFile = (graph: GraphName, variant: FloatVariant) => `${graph}${variant === 'fp16' ? '.fp16' : ''}.onnx`;
 
 /** What every folder of one family shares: the tokenizer and the seeded weights. */
@@ -27,6 +30,8 @@ export interface SdFamily {
   text: TextEncoderW;
   unet: UnetW;
   vae: VaeW;
+  /** The fast preview decoder's (other weights: its pictures differ from the VAE's). */
+  preview: VaeW;
 }
 
 export function makeSdFamily(spec: C.SdFamilySpec = C.SD_TINY): SdFamily {
@@ -36,6 +41,7 @@ export function makeSdFamily(spec: C.SdFamilySpec = C.SD_TINY): SdFamily {
     text: textEncoderWeights(spec.seed, tokenizer.vocabSize, spec.shape.hidden),
     unet: unetWeights(spec.seed + 1, spec.shape.hidden),
     vae: vaeWeights(spec.seed + 2),
+    preview: vaeWeights(spec.seed + 3),
   };
 }
 
@@ -73,6 +79,13 @@ export function buildSdFolder(spec: SdFolderSpec, dir: string, family: SdFamily)
       variants[v][g] = { file, bytes: graphs[g].byteLength, sha256: sha256(graphs[g]) };
     }
   }
+  let previewDecoder: object | undefined;
+  if (spec.preview) {
+    const { kind, scalingFactor, outputRange } = C.TAESD_SHAPE.decoder;
+    const graph = buildVaeDecoder(family.preview, 'fp32', { ...spec.family.shape, decoder: C.TAESD_SHAPE.decoder });
+    files.set(PREVIEW_FILE, graph);
+    previewDecoder = { kind, scalingFactor, outputRange, graph: { file: PREVIEW_FILE, bytes: graph.byteLength, sha256: sha256(graph) } };
+  }
   const tokenizer = JSON.stringify(family.tokenizer.json);
   files.set(TOKENIZER_FILE, tokenizer);
   const manifest = {
@@ -85,6 +98,7 @@ export function buildSdFolder(spec: SdFolderSpec, dir: string, family: SdFamily)
     hiddenSize: spec.family.shape.hidden,
     maxTokens: C.MAX_TOKENS,
     decoder: { kind: spec.family.shape.decoder.kind, scalingFactor: spec.family.shape.decoder.scalingFactor, outputRange: spec.family.shape.decoder.outputRange },
+    ...(previewDecoder ? { previewDecoder } : {}),
     // An entry with length and hash, like the real manifest's, so the family can be downloaded.
     tokenizer: { file: TOKENIZER_FILE, bytes: Buffer.byteLength(tokenizer), sha256: sha256(tokenizer) },
     variants,

@@ -5,7 +5,7 @@
 import type { BackendChoice, BackendPreference } from './runtime/backend-choice.ts';
 import type { GpuLike } from './runtime/webgpu-probe.ts';
 import type { OrtBuildName } from './runtime/ort-build.ts';
-import type { DtypeVariant } from './families/diffusion-manifest.ts';
+import type { DecoderChoice, DtypeVariant } from './families/diffusion-manifest.ts';
 import type { ImportProgress } from './checkpoint/import-folder.ts';
 import type { ImportedFamily, ImportRequest } from './families/family-import.ts';
 import type { CheckpointStatus, GetProgress } from './families/checkpoint-get.ts';
@@ -51,11 +51,20 @@ export interface LoadedModel {
   loadMs: number;
 }
 
+/** `variant` forces a dtype variant; `decoder` picks the family's fast preview decoder ('full' by default). */
+export interface GeneratorOptions {
+  variant?: DtypeVariant;
+  decoder?: DecoderChoice;
+}
+
 export interface LoadedGenerator {
   id: string;
   name: string;
   origin: string;
   variant: DtypeVariant;
+  decoder: DecoderChoice;
+  /** The family offers a fast preview decoder (previewDecoder). */
+  hasPreview: boolean;
   imageSize: number;
   loadMs: number;
 }
@@ -82,7 +91,7 @@ export interface EngineApi {
   /** A `reader` source holds a function: in-thread only (the worker client refuses it). */
   loadScorer(source: ModelSource, opts?: { dtype?: VpDtype }, onProgress?: (p: LoadProgress) => void): Promise<LoadedModel>;
   /** `variant` forces fp32/fp16 (else chosen for this backend). */
-  loadGenerator(source: ModelSource, opts?: { variant?: DtypeVariant }, onProgress?: (p: LoadProgress) => void): Promise<LoadedGenerator>;
+  loadGenerator(source: ModelSource, opts?: GeneratorOptions, onProgress?: (p: LoadProgress) => void): Promise<LoadedGenerator>;
 
   /** A family's plan for this device (variant, files, sizes) and what of it is on disk. */
   inspectFamily(manifestUrl: string, opts?: { variant?: string }): Promise<FamilyStatus>;

@@ -3,7 +3,7 @@
 // at a time. A lost GPU device ends a call with DeviceLostError carrying what is finished and what
 // is not; the worker client redoes the rest on WASM (worker/client.ts).
 import type {
-  EngineApi, EngineInfo, GenerateReport, InitOptions, LoadedGenerator, LoadedModel, ScoreRequest,
+  EngineApi, EngineInfo, GenerateReport, GeneratorOptions, InitOptions, LoadedGenerator, LoadedModel, ScoreRequest,
 } from './engine-api.ts';
 import { BackendError, CancelledError, DeviceLostError } from './errors.ts';
 import type { DtypeVariant } from './families/diffusion-manifest.ts';
@@ -73,15 +73,15 @@ export class Engine implements EngineApi {
     };
   }
 
-  async loadGenerator(source: ModelSource, opts: { variant?: DtypeVariant } = {}, onProgress?: (p: LoadProgress) => void): Promise<LoadedGenerator> {
+  async loadGenerator(source: ModelSource, opts: GeneratorOptions = {}, onProgress?: (p: LoadProgress) => void): Promise<LoadedGenerator> {
     const t0 = performance.now();
     const src = await this.#open(source, opts.variant, onProgress);
-    const generator = await openGenerator(src, this.#device(), opts.variant);
+    const generator = await openGenerator(src, this.#device(), opts.variant, opts.decoder);
     await this.#generator?.release();
     this.#generator = generator;
     await this.#watchDevice();
     const m = generator.manifest;
-    return { id: m.id, name: m.name, origin: src.origin, variant: generator.variant, imageSize: m.imageSize, loadMs: performance.now() - t0 };
+    return { id: m.id, name: m.name, origin: src.origin, variant: generator.variant, decoder: generator.decoderChoice, hasPreview: !!m.previewDecoder, imageSize: m.imageSize, loadMs: performance.now() - t0 };
   }
 
   async #open(source: ModelSource, variant?: VpDtype | DtypeVariant, onProgress?: (p: LoadProgress) => void): Promise<OpenedSource> {

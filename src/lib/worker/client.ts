@@ -8,7 +8,7 @@
 import * as Comlink from 'comlink';
 import type {
   Candidate, CheckpointStatus, DownloadProgress, GetProgress, LoadProgress, VpDtype, DtypeVariant, EngineApi, EngineInfo, FamilyStatus, GenerateEvent, GenerateReport,
-  GenerateRequest, ImportedFamily, ImportProgress, ImportRequest, InitOptions, LoadedGenerator, LoadedModel, ModelSource, PromptInfo, PromptTokens, ScoredImage,
+  GenerateRequest, GeneratorOptions, ImportedFamily, ImportProgress, ImportRequest, InitOptions, LoadedGenerator, LoadedModel, ModelSource, PromptInfo, PromptTokens, ScoredImage,
   ScoreEvent, ScoreReport, ScoreRequest, StorageInfo,
 } from '../engine/engine-api.ts';
 import { BackendError, DeviceLostError } from '../engine/errors.ts';
@@ -38,7 +38,7 @@ export class EngineClient implements EngineApi {
   #worker: WorkerHandle;
   #remote: Comlink.Remote<EngineApi>;
   /** What this worker was asked to set up, replayed on a fresh WASM worker after a device loss. */
-  #setup: { init?: UiInit; scorer?: UiSource; generator?: [UiSource, { variant?: DtypeVariant }] } = {};
+  #setup: { init?: UiInit; scorer?: UiSource; generator?: [UiSource, GeneratorOptions] } = {};
 
   constructor(spawn: () => WorkerHandle = spawnWorker) {
     installErrorTransfer();
@@ -59,7 +59,7 @@ export class EngineClient implements EngineApi {
     return loaded;
   }
 
-  async loadGenerator(source: ModelSource, opts: { variant?: DtypeVariant } = {}, onProgress?: (p: LoadProgress) => void): Promise<LoadedGenerator> {
+  async loadGenerator(source: ModelSource, opts: GeneratorOptions = {}, onProgress?: (p: LoadProgress) => void): Promise<LoadedGenerator> {
     const loaded = await this.#remote.loadGenerator(uiSource(source), opts, onProgress && Comlink.proxy(onProgress));
     this.#setup.generator = [uiSource(source), opts];
     return loaded;

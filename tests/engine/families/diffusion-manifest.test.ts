@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chooseVariant, parseDiffusionManifest, type DiffusionManifest } from '../../../src/lib/engine/families/diffusion-manifest.ts';
+import { chooseVariant, decoderOf, parseDiffusionManifest, type DiffusionManifest } from '../../../src/lib/engine/families/diffusion-manifest.ts';
 import { ManifestError } from '../../../src/lib/engine/errors.ts';
 import { planFamily } from '../../../src/lib/engine/families/family-plan.ts';
 
@@ -42,6 +42,21 @@ describe('diffusion manifest', () => {
     expect(() => parse({ ...legacy, scalingFactor: -1 })).toThrow('"decoder.scalingFactor" must be a positive number');
     expect(() => parse({ ...base, scalingFactor: 0.18215 })).toThrow('unknown field "scalingFactor"');
     expect(() => parseDiffusionManifest('{', 'x.json')).toThrow(ManifestError);
+  });
+  it('a fast preview decoder names its graph and its own contract', () => {
+    const preview = { kind: 'taesd', scalingFactor: 1, outputRange: '[-1,1]', graph: { file: 'taesd.onnx', bytes: 7 } };
+    const m = parse({ ...base, previewDecoder: preview });
+    expect(decoderOf(m, 'preview')).toEqual({ entry: preview.graph, contract: { kind: 'taesd', scalingFactor: 1, outputRange: '[-1,1]' } });
+    expect(decoderOf(m, 'full')).toEqual({ contract: base.decoder });
+    expect(() => decoderOf(parse(base), 'preview')).toThrow('sd has no fast preview decoder (no "previewDecoder" in its manifest)');
+    expect(() => parse({ ...base, previewDecoder: { ...preview, graph: undefined } })).toThrow('missing field "previewDecoder.graph"');
+    expect(() => parse({ ...base, previewDecoder: { ...preview, kind: 'vq' } })).toThrow('"previewDecoder.kind" must be one of vae, taesd, found "vq"');
+    expect(() => parse({ ...base, previewDecoder: { ...preview, outputRange: '[0,255]' } })).toThrow('"previewDecoder.outputRange" must be');
+    expect(() => parse({ ...base, previewDecoder: { ...preview, file: 'x.onnx' } })).toThrow('unknown field "previewDecoder.file"');
+    expect(() => parse({ ...base, previewDecoder: { ...preview, graph: { file: '../x.onnx' } } })).toThrow('"previewDecoder.graph.file" must be a path inside the model folder');
+    const sized = (suffix: string) => Object.fromEntries(Object.entries(graphs(suffix)).map(([g, f]) => [g, { ...f, bytes: 10 }]));
+    expect(() => parseDiffusionManifest(JSON.stringify({ ...base, variants: { fp32: sized('') }, previewDecoder: { ...preview, graph: { file: 'taesd.onnx' } } }), 'sd.json', { remote: true }))
+      .toThrow('"previewDecoder.graph.bytes" is missing');
   });
   it('a family to download must give every file\'s size', () => {
     const remote = (m: object) => parseDiffusionManifest(JSON.stringify(m), 'sd.json', { remote: true });

@@ -20,9 +20,18 @@ describe('SD-Turbo manifest', () => {
     expect(Object.keys(m.variants)).toEqual(['fp16']);
   });
 
+  it('offers SDXS-512\'s TAESD decoder as its fast preview: the same file, pinned by the same sha256', () => {
+    const sdxs = parseFamily(readFileSync('public/manifests/sdxs-512.json', 'utf8'), 'sdxs-512.json') as DiffusionManifest;
+    const own = new URL(sdxs.variants.q8!.vae_decoder.file, sdxs.base).href;
+    expect(m.previewDecoder).toEqual({ ...sdxs.decoder, graph: { ...sdxs.variants.q8!.vae_decoder, file: own } });
+    // One URL is one stored file: a user with both families keeps it once.
+    expect(planFamily(m, URL_OF, 'webgpu', true).files.map((f) => f.url)).toContain(own);
+    expect(planFamily(sdxs, 'https://preflens.example/manifests/sdxs-512.json', 'wasm', false).files.map((f) => f.url)).toContain(own);
+  });
+
   it('points at https files, the model files at one pinned revision', () => {
     const plan = planFamily(m, URL_OF, 'webgpu', true);
-    expect(plan.files).toHaveLength(4);
+    expect(plan.files).toHaveLength(5);
     for (const f of plan.files) expect(new URL(f.url).protocol).toBe('https:');
     const graphs = plan.files.filter((f) => f.url.endsWith('/model.onnx'));
     expect(graphs.map((f) => f.url.match(/resolve\/([0-9a-f]{40})\//)?.[1])).toEqual(Array(3).fill(m.base!.match(/[0-9a-f]{40}/)![0]));
@@ -39,7 +48,7 @@ describe('SD-Turbo manifest', () => {
       expect(bytes / (2 * n)).toBeLessThan(1.03);
     }
     const plan = planFamily(m, URL_OF, 'webgpu', true);
-    expect(plan.totalBytes).toBe(681393168 + 1733430199 + 99094314 + 2224081);
+    expect(plan.totalBytes).toBe(681393168 + 1733430199 + 99094314 + 2224081 + 4912786); // + the preview decoder
   });
 
   it('runs on WebGPU with shader-f16; elsewhere says once what the device lacks', () => {
@@ -48,7 +57,7 @@ describe('SD-Turbo manifest', () => {
     // Without shader-f16 the card keeps its name and files and says once what the device lacks.
     const noF16 = planFamily(m, URL_OF, 'webgpu', false);
     expect(noF16).toMatchObject({ name: m.name, variant: 'fp16' });
-    expect(noF16.files).toHaveLength(4);
+    expect(noF16.files).toHaveLength(5);
     expect(noF16.warning).toBe('This device cannot run it: its WebGPU adapter has no shader-f16, which the fp16 graphs need, and on WASM its '
       + 'largest graph (1.73 GB) runs out of memory (4 GB, the model held twice while loading). It needs a WebGPU adapter with shader-f16.');
     expect(planFamily(m, URL_OF, 'wasm', false).warning).toBe('This device cannot run it: on WASM its largest graph (1.73 GB) runs out of memory '

@@ -3,6 +3,8 @@
 // sd-tiny-taesd share one decoder network behind the two contracts, so the same latents must give
 // the same picture through both — which fails if either scaling or range is applied wrongly. The
 // TAESD family also has SDXS's graph layout (int64 ids, scalar timestep, noise_pred, latents → image).
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { dirReader } from '../../../src/cli/dir-reader.ts';
 import { Engine } from '../../../src/lib/engine/engine.ts';
@@ -11,11 +13,14 @@ import { SdGenerator, toRgb } from '../../../src/lib/engine/generate/sd-turbo-pi
 import { latentNoise } from '../../../src/lib/engine/generate/gaussian-noise.ts';
 import { configureRuntime } from '../../../src/lib/engine/runtime/ort-session.ts';
 import { MODEL_DIRS } from '../../../models/dirs.ts';
+import type { DecoderChoice } from '../../../src/lib/engine/families/diffusion-manifest.ts';
+import { createSession, run, tensor } from '../../../src/lib/engine/runtime/ort-session.ts';
+import { PREVIEW_FILE } from '../../../models/sd-tiny/build-folder.ts';
 
-async function generator(dir: string): Promise<SdGenerator> {
+async function generator(dir: string, decoder: DecoderChoice = 'full'): Promise<SdGenerator> {
   const read = dirReader(dir);
   const m = await readDiffusionManifest(read, dir);
-  return SdGenerator.load(await readDiffusionFolder(read, dir, m, 'fp32'), 'wasm');
+  return SdGenerator.load(await readDiffusionFolder(read, dir, m, 'fp32', decoder), 'wasm');
 }
 
 beforeAll(async () => {
@@ -45,6 +50,40 @@ describe('decoder contracts', () => {
     // Not a flat picture: the comparison means something.
     expect(Math.max(...a.data) - Math.min(...a.data)).toBeGreaterThan(40);
     await Promise.all([vae.release(), taesd.release()]);
+  });
+});
+
+describe('a family\'s fast preview decoder', () => {
+  it('decodes by its own contract (TAESD: unscaled latents, [0,1]), not the family\'s VAE one', async () => {
+    const [full, fast] = [await generator(MODEL_DIRS.sdTinyPreview), await generator(MODEL_DIRS.sdTinyPreview, 'preview')];
+    expect([full.decoderChoice, fast.decoderChoice]).toEqual(['full', 'preview']);
+    const x0 = latentNoise(4, [1, 4, 8, 8]).map((v) => 0.3 * v);
+    const [a, b] = [await full.decode(x0), await fast.decode(x0)];
+    // The preview graph run by hand as its contract says: latents as they are, output in [0,1].
+    const graph = new Uint8Array(readFileSync(join(MODEL_DIRS.sdTinyPreview, PREVIEW_FILE)));
+    const session = await createSession(graph, 'wasm', PREVIEW_FILE);
+    const out = await run(session, { latents: tensor('float32', x0, [1, 4, 8, 8]) });
+    const expected = toRgb(out.image.data as Float32Array, 64, 64, '[0,1]');
+    await session.release();
+    expect(Array.from(b.data)).toEqual(Array.from(expected.data));
+    // Another network: a different picture than the VAE's (so the choice is visible), still a picture.
+    const diff = a.data.reduce((m, v, i) => Math.max(m, Math.abs(v - b.data[i])), 0);
+    expect(diff).toBeGreaterThan(40);
+    expect(Math.max(...b.data) - Math.min(...b.data)).toBeGreaterThan(40);
+    await Promise.all([full.release(), fast.release()]);
+  });
+
+  it('the engine loads it on request and says so; a family without one refuses by name', async () => {
+    const e = new Engine();
+    await e.init({ backend: 'wasm' });
+    const src = (dir: string) => ({ kind: 'reader' as const, origin: dir.split('/').pop()!, read: dirReader(dir) });
+    const fast = await e.loadGenerator(src(MODEL_DIRS.sdTinyPreview), { variant: 'fp32', decoder: 'preview' });
+    expect([fast.decoder, fast.hasPreview]).toEqual(['preview', true]);
+    const full = await e.loadGenerator(src(MODEL_DIRS.sdTinyPreview), { variant: 'fp32' });
+    expect([full.decoder, full.hasPreview]).toEqual(['full', true]);
+    await expect(e.loadGenerator(src(MODEL_DIRS.sdTiny), { variant: 'fp32', decoder: 'preview' }))
+      .rejects.toThrow('sd-tiny has no fast preview decoder');
+    await e.dispose();
   });
 });
 

@@ -1,14 +1,23 @@
 // A diffusion family folder (preflens.json + three graphs per dtype variant + tokenizer.json), read
 // through the same ReadFile function as VP-Score folders: HTTP for the built-in family, picked files
-// or a Node directory otherwise. Only the chosen variant's graphs are read.
+// or a Node directory otherwise. Only the chosen variant's graphs, and the chosen decoder, are read.
 import { ModelFileError } from '../errors.ts';
-import { GRAPHS, parseDiffusionManifest, tokenizerEntry, type DiffusionManifest, type DtypeVariant, type GraphName } from './diffusion-manifest.ts';
+import {
+  GRAPHS, decoderOf, parseDiffusionManifest, tokenizerEntry,
+  type DecoderChoice, type DecoderContract, type DiffusionManifest, type DtypeVariant, type GraphName,
+} from './diffusion-manifest.ts';
+import type { FileEntry } from './file-entry.ts';
 import { MANIFEST_FILE } from './vp-score-manifest.ts';
 import { readGraph, readJson, type ExternalData, type ReadFile } from './read-file.ts';
 
 export interface DiffusionFolder {
   manifest: DiffusionManifest;
   variant: DtypeVariant;
+  /** The decoder read: the family's own, or its fast preview one, and that graph's contract. */
+  decoderChoice: DecoderChoice;
+  decoder: DecoderContract;
+  /** Where each graph was read from (the variant's files; vae_decoder may be the preview graph). */
+  files: Record<GraphName, FileEntry>;
   graphs: Record<GraphName, Uint8Array>;
   externalData: Partial<Record<GraphName, ExternalData[]>>;
   tokenizerJson: unknown;
@@ -26,9 +35,12 @@ export async function readDiffusionFolder(
   origin: string,
   manifest: DiffusionManifest,
   variant: DtypeVariant,
+  decoderChoice: DecoderChoice = 'full',
 ): Promise<DiffusionFolder> {
-  const files = manifest.variants[variant];
-  if (!files) throw new ModelFileError(`${origin} has no ${variant} variant`);
+  const own = manifest.variants[variant];
+  if (!own) throw new ModelFileError(`${origin} has no ${variant} variant`);
+  const decoder = decoderOf(manifest, decoderChoice);
+  const files = { ...own, vae_decoder: decoder.entry ?? own.vae_decoder };
   const graphs = {} as Record<GraphName, Uint8Array>;
   const externalData: DiffusionFolder['externalData'] = {};
   for (const g of GRAPHS) {
@@ -37,5 +49,5 @@ export async function readDiffusionFolder(
     if (data) externalData[g] = data;
   }
   const tokenizerJson = await readJson(read, origin, tokenizerEntry(manifest));
-  return { manifest, variant, graphs, externalData, tokenizerJson, origin };
+  return { manifest, variant, decoderChoice, decoder: decoder.contract, files, graphs, externalData, tokenizerJson, origin };
 }

@@ -29,6 +29,19 @@ export interface DecoderContract {
   outputRange: (typeof OUTPUT_RANGES)[number];
 }
 
+/**
+ * A second, cheaper decoder a family may offer (TAESD next to SD's VAE): the user picks "fast
+ * preview" or "full VAE" per family (Models). One graph for every dtype variant (TAESD is ~5 MB in
+ * float32); downloaded with the family, so switching needs no request.
+ */
+export interface PreviewDecoder extends DecoderContract {
+  graph: FileEntry;
+}
+
+/** Which of a family's decoders to load: its own, or its previewDecoder. */
+export const DECODER_CHOICES = ['full', 'preview'] as const;
+export type DecoderChoice = (typeof DECODER_CHOICES)[number];
+
 export interface DiffusionManifest {
   kind: 'sd-turbo';
   id: string;
@@ -43,6 +56,7 @@ export interface DiffusionManifest {
   /** CLIP context length including start/end tokens (77). */
   maxTokens: number;
   decoder: DecoderContract;
+  previewDecoder?: PreviewDecoder;
   /** Pad prompts to maxTokens with this id (SD-Turbo: 0, "!"); absent = no padding. */
   padTokenId?: number;
   /** Base URL the graph and tokenizer paths are relative to (else the manifest's own URL). */
@@ -70,7 +84,7 @@ export function parseDiffusionManifest(text: string, source: string, rules: Mani
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return fail('must be a JSON object');
   const m = raw as Record<string, unknown>;
   upgradeLegacyDecoder(m);
-  for (const k of Object.keys(m)) if (![...FIELDS, 'sha256', 'padTokenId', 'base'].includes(k)) fail(`unknown field "${k}"`);
+  for (const k of Object.keys(m)) if (![...FIELDS, 'sha256', 'padTokenId', 'base', 'previewDecoder'].includes(k)) fail(`unknown field "${k}"`);
   if ('padTokenId' in m && !(Number.isInteger(m.padTokenId) && (m.padTokenId as number) >= 0)) fail('"padTokenId" must be a token id (integer ≥ 0)');
   if ('base' in m) checkBase(m.base, fail);
   for (const k of FIELDS) if (!(k in m)) fail(`missing field "${k}"`);
@@ -82,7 +96,11 @@ export function parseDiffusionManifest(text: string, source: string, rules: Mani
     if (typeof m[k] !== 'number' || !((m[k] as number) > 0)) fail(`"${k}" must be a positive number`);
   }
   if ((m.imageSize as number) % (m.latentFactor as number)) fail('"imageSize" must be a multiple of "latentFactor"');
-  checkDecoder(m.decoder, fail);
+  checkDecoder(m.decoder, 'decoder', fail);
+  if ('previewDecoder' in m) {
+    checkDecoder(m.previewDecoder, 'previewDecoder', fail, ['graph']);
+    checkFileEntry((m.previewDecoder as Record<string, unknown>).graph, 'previewDecoder.graph', fail, rules.remote);
+  }
   const variants = m.variants as Record<string, unknown>;
   if (typeof variants !== 'object' || variants === null || !Object.keys(variants).length) {
     fail(`"variants" must name at least one of ${DTYPE_VARIANTS.join(', ')}`);
@@ -110,13 +128,23 @@ function upgradeLegacyDecoder(m: Record<string, unknown>): void {
   delete m.scalingFactor;
 }
 
-function checkDecoder(d: unknown, fail: (what: string) => never): void {
-  if (typeof d !== 'object' || d === null || Array.isArray(d)) fail('"decoder" must be an object {kind, scalingFactor, outputRange}');
+function checkDecoder(d: unknown, at: string, fail: (what: string) => never, extra: string[] = []): void {
+  const fields = ['kind', 'scalingFactor', 'outputRange', ...extra];
+  if (typeof d !== 'object' || d === null || Array.isArray(d)) fail(`"${at}" must be an object {${fields.join(', ')}}`);
   const o = d as Record<string, unknown>;
-  for (const k of Object.keys(o)) if (!['kind', 'scalingFactor', 'outputRange'].includes(k)) fail(`unknown field "decoder.${k}"`);
-  if (!(DECODER_KINDS as readonly unknown[]).includes(o.kind)) fail(`"decoder.kind" must be one of ${DECODER_KINDS.join(', ')}, found ${JSON.stringify(o.kind)}`);
-  if (typeof o.scalingFactor !== 'number' || !(o.scalingFactor > 0)) fail('"decoder.scalingFactor" must be a positive number');
-  if (!(OUTPUT_RANGES as readonly unknown[]).includes(o.outputRange)) fail(`"decoder.outputRange" must be "[-1,1]" or "[0,1]", found ${JSON.stringify(o.outputRange)}`);
+  for (const k of Object.keys(o)) if (!fields.includes(k)) fail(`unknown field "${at}.${k}"`);
+  for (const k of extra) if (!(k in o)) fail(`missing field "${at}.${k}"`);
+  if (!(DECODER_KINDS as readonly unknown[]).includes(o.kind)) fail(`"${at}.kind" must be one of ${DECODER_KINDS.join(', ')}, found ${JSON.stringify(o.kind)}`);
+  if (typeof o.scalingFactor !== 'number' || !(o.scalingFactor > 0)) fail(`"${at}.scalingFactor" must be a positive number`);
+  if (!(OUTPUT_RANGES as readonly unknown[]).includes(o.outputRange)) fail(`"${at}.outputRange" must be "[-1,1]" or "[0,1]", found ${JSON.stringify(o.outputRange)}`);
+}
+
+/** The decoder a choice loads: its graph (undefined = the variant's vae_decoder) and its contract. */
+export function decoderOf(m: DiffusionManifest, choice: DecoderChoice): { entry?: FileEntry; contract: DecoderContract } {
+  if (choice === 'full') return { contract: m.decoder };
+  const p = m.previewDecoder;
+  if (!p) throw new ManifestError(`${m.id} has no fast preview decoder (no "previewDecoder" in its manifest)`);
+  return { entry: p.graph, contract: { kind: p.kind, scalingFactor: p.scalingFactor, outputRange: p.outputRange } };
 }
 
 /** The tokenizer as an entry; a bare file name takes its hash from `sha256.tokenizer`. */

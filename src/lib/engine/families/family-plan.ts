@@ -57,7 +57,8 @@ export function planFamily(m: FamilyManifest, manifestUrl: string, ep: EpName, s
     noF16 = !forced && ep === 'webgpu' && !shaderF16 && !m.variants.fp32 && !m.variants.q8;
     variant = noF16 ? 'fp16' : chooseVariant(m, ep, shaderF16, forced as never);
     entries.graph = GRAPHS.map((g) => m.variants[variant as 'fp32']![g]);
-    entries.all = [...entries.graph.flatMap(withData), tokenizerEntry(m)];
+    // The fast preview decoder (a few MB) comes with the family: switching to it needs no request.
+    entries.all = [...entries.graph.flatMap(withData), ...(m.previewDecoder ? withData(m.previewDecoder.graph) : []), tokenizerEntry(m)];
   }
   const baseUrl = familyBase(m, manifestUrl);
   const files = entries.all.map((e) => storeFile(e, baseUrl));

@@ -7,7 +7,7 @@ import { fetchManifest } from './fetch-manifest.ts';
 import { isImportedFamily } from './imported-url.ts';
 import { parseFamily, planFamily, type FamilyManifest, type FamilyPlan } from './family-plan.ts';
 import type { ReadFile } from './read-file.ts';
-import type { DownloadProgress, FileState, FileStatus, ModelStore } from '../store/model-store.ts';
+import type { DownloadProgress, FileState, FileStatus, ModelStore, StoreFile } from '../store/model-store.ts';
 
 export interface FamilyStatus extends FamilyPlan {
   fileStatus: FileStatus[];
@@ -22,6 +22,12 @@ export interface Device {
 
 const text = new TextDecoder();
 
+/** A family's files in every variant: WASM accepts every dtype, so planning for it lists each. */
+function everyFile(m: FamilyManifest, url: string): StoreFile[] {
+  const variants = m.kind === 'vp-score' ? [m.dtype ?? 'fp32', ...Object.keys(m.variants ?? {})] : Object.keys(m.variants);
+  return [...new Set(variants)].flatMap((v) => planFamily(m, url, 'wasm', true, v).files);
+}
+
 export class FamilyStore {
   constructor(readonly store: ModelStore, private fetchImpl: typeof fetch = (...a) => fetch(...a)) {}
 
@@ -34,14 +40,20 @@ export class FamilyStore {
     return { manifest: parseFamily(text.decode(bytes), url), bytes, stored: false };
   }
 
+  /** The stored manifest, or null when none is stored (no request). */
+  async #stored(url: string): Promise<FamilyManifest | null> {
+    const stored = await this.store.readDocument(url).catch(() => null);
+    return stored && parseFamily(text.decode(stored), url);
+  }
+
   async plan(url: string, d: Device, variant?: string): Promise<FamilyPlan> {
     return planFamily((await this.manifest(url)).manifest, url, d.ep, d.shaderF16, variant);
   }
 
   /** The status of a family whose manifest is stored; null for one never downloaded (no request). */
   async storedStatus(url: string, d: Device): Promise<FamilyStatus | null> {
-    const stored = await this.store.readDocument(url).catch(() => null);
-    return stored ? this.#statusOf(planFamily(parseFamily(text.decode(stored), url), url, d.ep, d.shaderF16)) : null;
+    const m = await this.#stored(url);
+    return m ? this.#statusOf(planFamily(m, url, d.ep, d.shaderF16)) : null;
   }
 
   async status(url: string, d: Device, variant?: string): Promise<FamilyStatus> {
@@ -66,13 +78,19 @@ export class FamilyStore {
     return this.status(url, d, variant);
   }
 
-  /** Every variant's files (not only this device's) and the manifest. */
+  /**
+   * Every variant's files (not only this device's) and the manifest — except files another stored
+   * family also names (one URL is one stored file: SD-Turbo's fast preview decoder is SDXS's).
+   */
   async delete(url: string): Promise<void> {
     const { manifest } = await this.manifest(url);
-    for (const v of Object.keys(manifest.kind === 'vp-score' ? { [manifest.dtype ?? 'fp32']: 1, ...manifest.variants } : manifest.variants)) {
-      // WASM accepts every dtype, so planning for it lists each variant's files.
-      await this.store.delete(planFamily(manifest, url, 'wasm', true, v).files);
+    const shared = new Set<string>();
+    for (const other of await this.store.documents()) {
+      if (other === url) continue;
+      const m = await this.#stored(other).catch(() => null);
+      for (const f of m ? everyFile(m, other) : []) shared.add(f.url);
     }
+    await this.store.delete(everyFile(manifest, url).filter((f) => !shared.has(f.url)));
     await this.store.delete([{ url, name: url, bytes: 0 }]);
   }
 

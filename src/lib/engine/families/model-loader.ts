@@ -2,7 +2,7 @@
 // already has it), pick the dtype variant for this device, read and verify the files, open the
 // onnxruntime sessions and check their contracts.
 import { readDiffusionFolder, readDiffusionManifest } from './diffusion-folder.ts';
-import { chooseVariant, type DtypeVariant } from './diffusion-manifest.ts';
+import { chooseVariant, type DecoderChoice, type DtypeVariant } from './diffusion-manifest.ts';
 import { ManifestError } from '../errors.ts';
 import type { Device } from './family-store.ts';
 import type { VpDtype } from './vp-score-manifest.ts';
@@ -20,9 +20,9 @@ export async function openScorer(src: OpenedSource, d: Device, forced?: VpDtype)
   return { scorer: await VpScorer.load(folder, d.ep), folder };
 }
 
-export async function openGenerator(src: OpenedSource, d: Device, forced?: DtypeVariant): Promise<SdGenerator> {
+export async function openGenerator(src: OpenedSource, d: Device, forced?: DtypeVariant, decoder?: DecoderChoice): Promise<SdGenerator> {
   if (src.manifest && src.manifest.kind !== 'sd-turbo') throw new ManifestError(`${src.origin} is a ${src.manifest.kind} model, not a diffusion family`);
   const manifest = src.manifest ?? (await readDiffusionManifest(src.read, src.origin));
   const variant = (src.variant as DtypeVariant | undefined) ?? chooseVariant(manifest, d.ep, d.shaderF16, forced);
-  return SdGenerator.load(await readDiffusionFolder(src.read, src.origin, manifest, variant), d.ep);
+  return SdGenerator.load(await readDiffusionFolder(src.read, src.origin, manifest, variant, decoder), d.ep);
 }

@@ -4,7 +4,7 @@
 // tensors are fed in the dtype each graph declares (float16 or float32).
 import { checkContract, TEXT_ENCODER_CONTRACT, UNET_CONTRACT, VAE_DECODER_CONTRACT } from '../runtime/contract.ts';
 import type { DiffusionFolder } from '../families/diffusion-folder.ts';
-import type { DecoderContract, DiffusionManifest, DtypeVariant, GraphName } from '../families/diffusion-manifest.ts';
+import type { DecoderChoice, DecoderContract, DiffusionManifest, DtypeVariant, GraphName } from '../families/diffusion-manifest.ts';
 import type { InputDims } from '../runtime/free-dimensions.ts';
 import type { EpName } from '../runtime/backend-choice.ts';
 import { toFloat16Bits, toFloat32 } from '../runtime/float16.ts';
@@ -63,6 +63,8 @@ export class SdGenerator {
   private constructor(
     readonly manifest: DiffusionManifest,
     readonly variant: DtypeVariant,
+    readonly decoderChoice: DecoderChoice,
+    private readonly decoder: DecoderContract,
     private readonly tokenizer: ClipPromptTokenizer,
     private readonly sessions: { text: InferenceSession; unet: InferenceSession; vae: InferenceSession },
     private readonly io: GraphIo,
@@ -70,7 +72,7 @@ export class SdGenerator {
 
   static async load(folder: DiffusionFolder, ep: EpName): Promise<SdGenerator> {
     const { manifest: m, graphs, origin } = folder;
-    const files = m.variants[folder.variant]!;
+    const { files } = folder;
     const tokenizer = new ClipPromptTokenizer(folder.tokenizerJson, m.maxTokens, m.padTokenId);
     const opened: InferenceSession[] = [];
     // One candidate at a time at the family's latent size: batch and latent dims are fixed at load.
@@ -117,7 +119,7 @@ export class SdGenerator {
         sample: u.dtypes.sample as FloatType,
         latent: v.dtypes.latent_sample as FloatType,
       };
-      return new SdGenerator(m, folder.variant, tokenizer, { text, unet, vae }, io);
+      return new SdGenerator(m, folder.variant, folder.decoderChoice, folder.decoder, tokenizer, { text, unet, vae }, io);
     } catch (e) {
       await Promise.all(opened.map((s) => s.release()));
       throw e;
@@ -182,9 +184,9 @@ export class SdGenerator {
     return { done, cancelled: false };
   }
 
-  /** Latents (x0, as the sampler holds them) → image, by the family's decoder contract. */
+  /** Latents (x0, as the sampler holds them) → image, by the loaded decoder's contract. */
   async decode(x0: Float32Array): Promise<RgbImage> {
-    const { scalingFactor, outputRange } = this.manifest.decoder;
+    const { scalingFactor, outputRange } = this.decoder;
     const scaled = scalingFactor === 1 ? x0 : x0.map((v) => v / scalingFactor);
     const out = await run(this.sessions.vae, { [this.io.latentIn]: this.floatTensor(this.io.latent, scaled, latentShape(this.manifest)) });
     const image = out[this.io.imageOut];

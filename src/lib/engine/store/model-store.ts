@@ -187,7 +187,12 @@ export class ModelStore {
     } finally {
       await w.close();
     }
-    await this.deps.records.set({ ...rec, complete: true, sha256: await sha256OfChunks([bytes]), shaSource: 'first-download' });
+    await this.deps.records.set({ ...rec, complete: true, sha256: await sha256OfChunks([bytes]), shaSource: 'first-download', document: true });
+  }
+
+  /** The URLs of the documents (families' manifests) kept. */
+  async documents(): Promise<string[]> {
+    return (await this.deps.records.all()).filter((r) => r.document && r.complete).map((r) => r.url);
   }
 
   async readDocument(url: string): Promise<Uint8Array | null> {

@@ -12,6 +12,8 @@ export interface FileRecord {
   /** Set once complete: verified against the manifest, or recorded on first download. */
   sha256?: string;
   shaSource?: 'manifest' | 'first-download';
+  /** A family's manifest (saveDocument), kept whole so the family opens offline. */
+  document?: true;
   savedAt: number;
 }
 
