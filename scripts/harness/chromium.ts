@@ -119,7 +119,9 @@ export function describePage(page: Page): Promise<string> {
     errors: [...document.querySelectorAll('[data-testid="error"]')].map((el) => el.textContent),
     generator: document.querySelector('[data-testid="generator"]')?.textContent,
     candidates: [...document.querySelectorAll('[data-testid="candidate"]')].map((el) => `${el.getAttribute('data-seed')}:${el.getAttribute('data-rank')}`),
-    generating: !!document.querySelector('[data-testid="gen-cancel"]'),
+    generating: !!document.querySelector('[data-testid="gen-cancel"]:not([disabled])'),
+    families: [...document.querySelectorAll('[data-testid="family"]')].map((el) => `${el.getAttribute('data-url')}: ${el.getAttribute('data-state')}`),
+    download: document.querySelector('[data-testid="download-progress"]')?.textContent,
     backend: document.querySelector('[data-testid="backend"]')?.textContent,
     since: performance.now(),
   })).catch((err) => String(err)).then((shown) => `${shown}\nconsole errors: ${JSON.stringify(consoleErrorsOf.get(page) ?? [])}`);

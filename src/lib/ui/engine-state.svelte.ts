@@ -4,6 +4,8 @@ import { EngineClient, type DtypeVariant, type EngineInfo, type LoadedGenerator,
 import type { BackendPreference } from '../engine/runtime/backend-choice.ts';
 import { IMPORT_ORIGIN, isImportedFamily } from '../engine/families/imported-url.ts';
 import { knownFamilyUrls } from './known-families.ts';
+import { loadDecoderChoices, saveDecoderChoices } from './decoder-choice.ts';
+import type { DecoderChoice } from '../engine/families/diffusion-manifest.ts';
 
 export const BUILTIN_MODEL_URL = () => new URL('models/vp-tiny/', document.baseURI).href;
 export const BUILTIN_DIFFUSION_URL = () => new URL('models/sd-tiny/', document.baseURI).href;
@@ -52,6 +54,8 @@ export class EngineState {
   scorerLoading = $state<LoadProgress | null>(null);
   generatorLoading = $state<LoadProgress | null>(null);
   generatorError = $state<Error | null>(null);
+  /** Per family (manifest URL): its fast preview decoder or its own (decoder-choice.ts). */
+  decoders = $state<Record<string, DecoderChoice>>(loadDecoderChoices());
   /** fp32/fp16 forced by ?variant= (tests, or a user comparing the two). */
   variant: DtypeVariant | undefined = undefined;
 
@@ -77,22 +81,29 @@ export class EngineState {
       const storeError = this.model ? null : this.error;
       if (!this.model) await this.#load('built-in', (p) => client.loadScorer({ kind: 'url', baseUrl: BUILTIN_MODEL_URL() }, {}, p));
       if (storeError) this.error = storeError;
-      if (chosen.generator) await this.useFamily('sd-turbo', chosen.generator);
-      if (!this.generator) await this.useBestGenerator();
+      // A generator that fails to load stays explained (its error shown) while another one is used;
+      // the one the user chose and that just failed is not retried as the automatic choice.
+      let generatorError: Error | null = null;
+      if (chosen.generator && !(await this.useFamily('sd-turbo', chosen.generator))) generatorError = this.generatorError;
+      if (!this.generator) {
+        await this.useBestGenerator(chosen.generator);
+        generatorError ??= this.generatorError;
+      }
       if (!this.generator) await this.loadBuiltinGenerator();
+      if (generatorError) this.generatorError = generatorError;
     } catch (e) {
       this.fail(e);
     }
   }
 
   /** The best downloaded generator this device runs, when there is one (read from the store, no request). */
-  async useBestGenerator(): Promise<void> {
+  async useBestGenerator(skip?: string): Promise<void> {
     const client = this.client;
-    const best = await client?.bestGenerator(knownFamilyUrls()).catch(() => null);
+    const best = await client?.bestGenerator(knownFamilyUrls().filter((u) => u !== skip)).catch(() => null);
     if (!client || !best) return;
     try {
       const source: ModelSource = { kind: 'store', manifestUrl: best.manifestUrl };
-      this.generator = await this.#loadingGenerator((p) => client.loadGenerator(source, { variant: this.variant }, p));
+      this.generator = await this.#loadingGenerator((p) => client.loadGenerator(source, this.#generatorOptions(best.manifestUrl), p));
       this.generatorBuiltin = false;
       this.generatorAuto = true;
       this.generatorError = null;
@@ -136,7 +147,7 @@ export class EngineState {
         return ok;
       }
       try {
-        this.generator = await this.#loadingGenerator((p) => client.loadGenerator(source, { variant: this.variant }, p));
+        this.generator = await this.#loadingGenerator((p) => client.loadGenerator(source, this.#generatorOptions(manifestUrl), p));
         this.generatorBuiltin = false;
         this.generatorAuto = false;
         this.generatorError = null;
@@ -147,6 +158,30 @@ export class EngineState {
         this.#choose({ generator: undefined });
         return false;
       }
+    } finally {
+      this.storeVersion++;
+    }
+  }
+
+  #generatorOptions(manifestUrl: string): { variant?: DtypeVariant; decoder: DecoderChoice } {
+    return { variant: this.variant, decoder: this.decoders[manifestUrl] ?? 'full' };
+  }
+
+  /**
+   * The decoder a family loads from now on. When that family is the generator in use, it is loaded
+   * again with it; a failed load keeps the one in use (the engine releases it only after) and shows why.
+   */
+  async setDecoder(manifestUrl: string, choice: DecoderChoice): Promise<void> {
+    this.decoders = { ...this.decoders, [manifestUrl]: choice };
+    saveDecoderChoices(this.decoders);
+    const client = this.client;
+    if (!client || this.generator?.origin !== manifestUrl || this.generator.decoder === choice) return;
+    try {
+      const source: ModelSource = { kind: 'store', manifestUrl };
+      this.generator = await this.#loadingGenerator((p) => client.loadGenerator(source, this.#generatorOptions(manifestUrl), p));
+      this.generatorError = null;
+    } catch (e) {
+      this.generatorError = e as Error;
     } finally {
       this.storeVersion++;
     }
