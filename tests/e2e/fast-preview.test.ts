@@ -2,6 +2,7 @@
 // on WebGPU (SwiftShader) and WASM, with sd-tiny-preview: downloaded with the family, chosen on its
 // Models card, used by Generate with no request, kept for the next visit. The preview network has
 // other weights than the VAE, so the same seeds must give other pictures — still pictures.
+import { createHash } from 'node:crypto';
 import { dirname } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -47,7 +48,7 @@ describe.each([
     await b?.close();
   });
 
-  it('is chosen per family in Models, used by Generate with no request, and kept for the next visit', async () => {
+  it('is chosen per family in Models, used by Generate with no request, kept for the next visit; a damaged copy is named while the built-in one runs', async () => {
     const { page } = b;
     const sd = `${models.url}/ok/sd-tiny-preview/preflens.json`;
     await page.goto(`${app.url}?${new URLSearchParams({ backend, view: 'models', family: sd })}`);
@@ -81,5 +82,19 @@ describe.each([
     // The next visit loads the family with the decoder chosen for it.
     await page.goto(`${app.url}?${new URLSearchParams({ backend, view: 'generate' })}`);
     await explained(page, generator('preview').waitFor({ state: 'attached', timeout: STEP.load }));
-  }, STEP.download + 3 * STEP.load + 2 * STEP.generate);
+
+    // The stored preview graph cut short (a crash, a disk problem): the next visit names it, removes
+    // it, and generates with the built-in family meanwhile — the error stays shown, not replaced.
+    const key = createHash('sha256').update(`${models.url}/ok/sd-tiny-preview/vae_decoder.preview.onnx`).digest('hex').slice(0, 40);
+    await page.evaluate(async (k) => {
+      const dir = await (await navigator.storage.getDirectory()).getDirectoryHandle('preflens-models');
+      const w = await (await dir.getFileHandle(k)).createWritable({ keepExistingData: true });
+      await w.truncate(1000);
+      await w.close();
+    }, key);
+    await page.reload();
+    await explained(page, page.locator('[data-testid="generator"]').getByText('built-in').waitFor({ timeout: STEP.load }));
+    expect(await page.getByTestId('error').first().textContent()).toMatch(/The cached vae_decoder\.preview\.onnx is truncated \(1000 of \d+ bytes\) and was removed: download it again/);
+    expect(await page.getByTestId('gen-status').textContent()).not.toMatch(/did not load/);
+  }, STEP.download + 4 * STEP.load + 2 * STEP.generate);
 });
