@@ -56,7 +56,7 @@ export class EngineState {
   generatorError = $state<Error | null>(null);
   /** Per family (manifest URL): its fast preview decoder or its own (decoder-choice.ts). */
   decoders = $state<Record<string, DecoderChoice>>(loadDecoderChoices());
-  /** fp32/fp16 forced by ?variant= (tests, or a user comparing the two). */
+  /** A dtype variant forced by ?variant= (tests, or a user comparing them). */
   variant: DtypeVariant | undefined = undefined;
 
   /** Start (or restart, when the backend setting changes) the worker and load the built-in model. */
