@@ -90,6 +90,16 @@ describe('chooseVariant', () => {
     expect(plan.variant).toBe('fp16');
     expect(plan.warning).toBe('This device cannot run it: its WebGPU adapter has no shader-f16, which the fp16 graphs need, and WASM runs them (choose WASM as the backend).');
   });
+  it('says why a graph above 1.5 GB does not run on WASM: held twice when one file, a hang on threads when split', () => {
+    const sized = (unet: object) => parse({ ...base, tokenizer: { file: 'tokenizer.json', bytes: 5 },
+      variants: { fp32: { text_encoder: { file: 't.onnx', bytes: 10 }, unet, vae_decoder: { file: 'v.onnx', bytes: 10 } } } }) as DiffusionManifest;
+    const url = 'https://host.example/sd/preflens.json';
+    expect(planFamily(sized({ file: 'unet.onnx', bytes: 1.8e9 }), url, 'wasm', false).warning).toBe(
+      'This device cannot run it: on WASM its largest graph (1.80 GB) runs out of memory (4 GB, the model held twice while loading). It needs WebGPU.');
+    expect(planFamily(sized({ file: 'unet.onnx', bytes: 2e6, data: { file: 'unet.onnx_data', bytes: 1.8e9 } }), url, 'wasm', false).warning).toBe(
+      'This device cannot run it: on WASM its largest graph (1.80 GB) stops loading with more than one thread (onnxruntime-web, microsoft/onnxruntime#26858). It needs WebGPU.');
+    expect(planFamily(sized({ file: 'unet.onnx', bytes: 1.4e9 }), url, 'wasm', false).warning).toBeUndefined();
+  });
   it('honours a forced variant the family has', () => {
     expect(chooseVariant(both, 'wasm', false, 'fp16')).toBe('fp16');
     expect(() => chooseVariant(fp16Only, 'wasm', false, 'fp32')).toThrow('sd has no fp32 variant');
