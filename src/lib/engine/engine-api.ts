@@ -63,8 +63,6 @@ export interface LoadedGenerator {
   origin: string;
   variant: DtypeVariant;
   decoder: DecoderChoice;
-  /** The family offers a fast preview decoder (previewDecoder). */
-  hasPreview: boolean;
   imageSize: number;
   loadMs: number;
 }
@@ -90,7 +88,7 @@ export interface EngineApi {
   init(opts?: InitOptions): Promise<EngineInfo>;
   /** A `reader` source holds a function: in-thread only (the worker client refuses it). */
   loadScorer(source: ModelSource, opts?: { dtype?: VpDtype }, onProgress?: (p: LoadProgress) => void): Promise<LoadedModel>;
-  /** `variant` forces fp32/fp16 (else chosen for this backend). */
+  /** The dtype variant is chosen for this backend unless forced; the family's own decoder unless `decoder: 'preview'`. */
   loadGenerator(source: ModelSource, opts?: GeneratorOptions, onProgress?: (p: LoadProgress) => void): Promise<LoadedGenerator>;
 
   /** A family's plan for this device (variant, files, sizes) and what of it is on disk. */

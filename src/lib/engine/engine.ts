@@ -81,7 +81,7 @@ export class Engine implements EngineApi {
     this.#generator = generator;
     await this.#watchDevice();
     const m = generator.manifest;
-    return { id: m.id, name: m.name, origin: src.origin, variant: generator.variant, decoder: generator.decoderChoice, hasPreview: !!m.previewDecoder, imageSize: m.imageSize, loadMs: performance.now() - t0 };
+    return { id: m.id, name: m.name, origin: src.origin, variant: generator.variant, decoder: generator.decoderChoice, imageSize: m.imageSize, loadMs: performance.now() - t0 };
   }
 
   async #open(source: ModelSource, variant?: VpDtype | DtypeVariant, onProgress?: (p: LoadProgress) => void): Promise<OpenedSource> {
