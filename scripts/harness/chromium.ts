@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { preview, type PreviewServer } from 'vite';
+import { keyOf } from '../../src/lib/engine/store/model-store.ts';
 
 // --liftoff-only (tests only; benches launch with `'measure'`): V8 keeps ort's 28 MB of WASM on its baseline compiler instead of recompiling the
 // hot functions with TurboFan in the background. On 2 cores that tier-up competed with every app
@@ -160,4 +161,15 @@ export function readCandidateImages(page: Page): Promise<{ seed: number; rgb: nu
       return { seed: Number(el.getAttribute('data-seed')), rgb: Array.from(d.filter((_, i) => i % 4 !== 3)) };
     })),
   );
+}
+
+/** Cut a file in the page's model store short, as a crash or a disk problem would. */
+export async function truncateStored(page: Page, fileUrl: string, bytes: number): Promise<void> {
+  const key = await keyOf(fileUrl);
+  await page.evaluate(async ([k, n]) => {
+    const dir = await (await navigator.storage.getDirectory()).getDirectoryHandle('preflens-models');
+    const w = await (await dir.getFileHandle(k)).createWritable({ keepExistingData: true });
+    await w.truncate(n);
+    await w.close();
+  }, [key, bytes] as const);
 }

@@ -2,12 +2,11 @@
 // on WebGPU (SwiftShader) and WASM, with sd-tiny-preview: downloaded with the family, chosen on its
 // Models card, used by Generate with no request, kept for the next visit. The preview network has
 // other weights than the VAE, so the same seeds must give other pictures — still pictures.
-import { createHash } from 'node:crypto';
 import { dirname } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { PreviewServer } from 'vite';
-import { explained, launch, readCandidateImages, serveDist, waitRanked, type Browser } from '../../scripts/harness/chromium.ts';
+import { explained, launch, readCandidateImages, serveDist, truncateStored, waitRanked, type Browser } from '../../scripts/harness/chromium.ts';
 import { startModelServer, type ModelServer } from '../../scripts/harness/model-server.ts';
 import { MODEL_DIRS } from '../../models/dirs.ts';
 
@@ -85,13 +84,7 @@ describe.each([
 
     // The stored preview graph cut short (a crash, a disk problem): the next visit names it, removes
     // it, and generates with the built-in family meanwhile — the error stays shown, not replaced.
-    const key = createHash('sha256').update(`${models.url}/ok/sd-tiny-preview/vae_decoder.preview.onnx`).digest('hex').slice(0, 40);
-    await page.evaluate(async (k) => {
-      const dir = await (await navigator.storage.getDirectory()).getDirectoryHandle('preflens-models');
-      const w = await (await dir.getFileHandle(k)).createWritable({ keepExistingData: true });
-      await w.truncate(1000);
-      await w.close();
-    }, key);
+    await truncateStored(page, `${models.url}/ok/sd-tiny-preview/vae_decoder.preview.onnx`, 1000);
     await page.reload();
     await explained(page, page.locator('[data-testid="generator"]').getByText('built-in').waitFor({ timeout: STEP.load }));
     expect(await page.getByTestId('error').first().textContent()).toMatch(/The cached vae_decoder\.preview\.onnx is truncated \(1000 of \d+ bytes\) and was removed: download it again/);

@@ -2,11 +2,10 @@
 // another origin (tests/e2e/model-server.ts): download with progress into OPFS, a dropped connection
 // resumed with Range, use, reload, generate and score with zero requests, offline reload; a
 // truncated, a wrong-hash and a corrupted cached file each named; the storage quota hit mid-download.
-import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
 import type { PreviewServer } from 'vite';
-import { launch, serveDist, waitRanked, type Browser } from '../../scripts/harness/chromium.ts';
+import { launch, serveDist, truncateStored, waitRanked, type Browser } from '../../scripts/harness/chromium.ts';
 import { startModelServer, type ModelServer } from '../../scripts/harness/model-server.ts';
 import { sixImages, writeImages } from '../../models/test-images.ts';
 
@@ -175,13 +174,7 @@ describe('bad files and a full disk (WASM)', () => {
     await card(page, vp).getByTestId('family-use').click();
     await page.getByTestId('model').getByText(`from downloaded ${vp}`).waitFor({ timeout: 60_000 });
     // Cut the stored model.onnx short, as a crash or a disk problem would.
-    const key = createHash('sha256').update(`${models.url}/ok/vp-tiny/model.onnx`).digest('hex').slice(0, 40);
-    await page.evaluate(async (k) => {
-      const dir = await (await navigator.storage.getDirectory()).getDirectoryHandle('preflens-models');
-      const w = await (await dir.getFileHandle(k)).createWritable({ keepExistingData: true });
-      await w.truncate(1000);
-      await w.close();
-    }, key);
+    await truncateStored(page, `${models.url}/ok/vp-tiny/model.onnx`, 1000);
     await openModels(page, 'wasm', [vp]);
     await page.getByTestId('model').getByText('from built-in').waitFor({ timeout: 60_000 });
     expect(await page.getByTestId('model-panel').getByTestId('error').textContent())

@@ -257,7 +257,8 @@ export class ModelStore {
   }
 }
 
-async function keyOf(url: string): Promise<string> {
+/** A file's OPFS name: the first 40 hex digits of the sha256 of its URL (names cannot hold '/'). */
+export async function keyOf(url: string): Promise<string> {
   const digest = await globalThis.crypto.subtle.digest('SHA-256', new TextEncoder().encode(url));
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('').slice(0, 40);
 }
