@@ -26,6 +26,7 @@ describe('SD-Turbo manifest', () => {
     expect(m.previewDecoder).toEqual({ ...sdxs.decoder, graph: { ...sdxs.variants.q8!.vae_decoder, file: own } });
     // One URL is one stored file: a user with both families keeps it once.
     expect(planFamily(m, URL_OF, 'webgpu', true).files.map((f) => f.url)).toContain(own);
+    expect(planFamily(m, URL_OF, 'webgpu', true).preview).toEqual({ kind: 'taesd', bytes: 4912786, url: own });
     expect(planFamily(sdxs, 'https://preflens.example/manifests/sdxs-512.json', 'wasm', false).files.map((f) => f.url)).toContain(own);
   });
 

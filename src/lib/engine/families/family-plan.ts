@@ -25,7 +25,7 @@ export interface FamilyPlan {
   files: StoreFile[];
   totalBytes: number;
   /** The family's fast preview decoder, when it has one (downloaded with it; chosen in Models). */
-  preview?: { kind: string; bytes: number };
+  preview?: { kind: string; bytes: number; url: string };
   /** Said before downloading: e.g. a graph too large for WASM memory. */
   warning?: string;
 }
@@ -70,7 +70,8 @@ export function planFamily(m: FamilyManifest, manifestUrl: string, ep: EpName, s
   return {
     manifestUrl, baseUrl, kind: m.kind, id: m.id, name: m.name, variant, variants, files,
     totalBytes: files.reduce((n, f) => n + f.bytes, 0),
-    ...(m.kind === 'sd-turbo' && m.previewDecoder ? { preview: { kind: m.previewDecoder.kind, bytes: m.previewDecoder.graph.bytes ?? 0 } } : {}),
+    ...(m.kind === 'sd-turbo' && m.previewDecoder
+      ? { preview: { kind: m.previewDecoder.kind, bytes: m.previewDecoder.graph.bytes ?? 0, url: new URL(m.previewDecoder.graph.file, baseUrl).href } } : {}),
     ...(warning ? { warning } : {}),
   };
 }
