@@ -54,6 +54,8 @@ export interface GenBenchArgs {
 /** Generation timings and memory, measured the same way in Node (bench/generate-bench.ts). */
 export interface GenBenchResult {
   label: string;
+  /** WASM threads the engine ran with. */
+  numThreads?: number;
   variant: string;
   loadMs: number;
   candidates: number;

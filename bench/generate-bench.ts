@@ -31,7 +31,7 @@ export async function nodeGenBench(args: Omit<GenBenchArgs, 'backend'>, family =
     for (const c of report.candidates) addCandidate(acc, c.timings);
     if (r === 0) memoryAfter1 = rss();
   }
-  const result = { label: info.label, variant: gen.variant, loadMs: gen.loadMs, ...summarize(acc, wall), memoryAfter1, memoryAfterLast: rss() };
+  const result = { label: info.label, numThreads: info.numThreads, variant: gen.variant, loadMs: gen.loadMs, ...summarize(acc, wall), memoryAfter1, memoryAfterLast: rss() };
   await engine.dispose();
   return result;
 }

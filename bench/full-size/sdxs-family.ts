@@ -12,7 +12,7 @@ import { quantizeQ8 } from '../../src/lib/engine/convert/quantize-q8.ts';
 import { buildClipTokenizerJson } from '../../models/sd-tiny/tokenizer-json.ts';
 
 const ROOT = resolve(import.meta.dirname, '../../.bench/models');
-const FP32_DIR = join(ROOT, 'sdxs-dims-fp32');
+export const SDXS_FP32_DIR = join(ROOT, 'sdxs-dims-fp32');
 export const SDXS_DIMS_DIR = join(ROOT, 'sdxs-dims-q8');
 /** Bumped when this builder's output changes: an older folder is rebuilt. */
 const BUILD = 'sdxs-dims build 1';
@@ -21,19 +21,19 @@ const BUILD = 'sdxs-dims build 1';
 export function ensureSdxsDims(): { dir: string; built: boolean } {
   const manifestPath = join(SDXS_DIMS_DIR, 'preflens.json');
   if (existsSync(manifestPath) && JSON.parse(readFileSync(manifestPath, 'utf8')).name.includes(BUILD)) return { dir: SDXS_DIMS_DIR, built: false };
-  if (!existsSync(join(FP32_DIR, 'params.json'))) {
+  if (!existsSync(join(SDXS_FP32_DIR, 'params.json'))) {
     console.log('sdxs-dims: exporting the float32 graphs with PyTorch (about 6 min on 2 cores)…');
-    const py = spawnSync('/usr/bin/python3', [join(import.meta.dirname, 'sdxs_dims.py'), FP32_DIR], { stdio: 'inherit' });
+    const py = spawnSync('/usr/bin/python3', [join(import.meta.dirname, 'sdxs_dims.py'), SDXS_FP32_DIR], { stdio: 'inherit' });
     if (py.status !== 0) throw new Error('bench/full-size/sdxs_dims.py failed (needs Debian python3-torch and python3-onnx)');
   }
   mkdirSync(SDXS_DIMS_DIR, { recursive: true });
   const entry = (file: string) => ({ file, bytes: readFileSync(join(SDXS_DIMS_DIR, file)).byteLength });
   for (const g of ['text_encoder', 'unet']) {
     console.log(`sdxs-dims: q8 ${g}…`);
-    const q8 = quantizeQ8(decodeModel(new Uint8Array(readFileSync(join(FP32_DIR, `${g}.onnx`)))), g, { anyGraph: true });
+    const q8 = quantizeQ8(decodeModel(new Uint8Array(readFileSync(join(SDXS_FP32_DIR, `${g}.onnx`)))), g, { anyGraph: true });
     writeFileSync(join(SDXS_DIMS_DIR, `${g}.q8.onnx`), encodeModel(q8));
   }
-  copyFileSync(join(FP32_DIR, 'vae_decoder.onnx'), join(SDXS_DIMS_DIR, 'vae_decoder.onnx'));
+  copyFileSync(join(SDXS_FP32_DIR, 'vae_decoder.onnx'), join(SDXS_DIMS_DIR, 'vae_decoder.onnx'));
   writeFileSync(join(SDXS_DIMS_DIR, 'tokenizer.json'), JSON.stringify(buildClipTokenizerJson().json));
   // SDXS-512's numbers and decoder contract (public/manifests/sdxs-512.json); this folder's files.
   const manifest = {

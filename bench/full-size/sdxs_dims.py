@@ -5,7 +5,8 @@ int64 input_ids -> last_hidden_state; sample, scalar int64 timestep, encoder_hid
 noise_pred; latents -> image in [-1,1]), with seeded random weights: the pictures are noise, the
 timings are real. Written by hand in PyTorch because diffusers is not installable here; the layer
 structure follows diffusers' UNet2DConditionModel, CLIPTextModel and AutoencoderTiny for the config
-in SDXS below. Usage: python3 sdxs_dims.py OUT_DIR  (writes fp32 graphs with external data + preflens.json).
+in SDXS below. Usage: python3 sdxs_dims.py OUT_DIR  (writes one-file float32 graphs and params.json;
+bench/full-size/sdxs-family.ts makes the q8 family folder from them).
 """
 import json
 import math

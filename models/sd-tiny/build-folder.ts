@@ -18,10 +18,10 @@ export const TOKENIZER_FILE = 'tokenizer.json';
 export const GRAPH_NAMES = ['text_encoder', 'unet', 'vae_decoder'] as const;
 export type GraphName = (typeof GRAPH_NAMES)[number];
 
-/** `unet.onnx` for fp32 (the real export's name), `unet.fp16.onnx` for fp16. */
 /** The fast preview decoder: one float32 graph for every variant, like a real TAESD export. */
 export const PREVIEW_FILE = 'vae_decoder.preview.onnx';
 
+/** `unet.onnx` for fp32 (the real export's name), `unet.fp16.onnx` for fp16. */
 export const graphFile = (graph: GraphName, variant: FloatVariant) => `${graph}${variant === 'fp16' ? '.fp16' : ''}.onnx`;
 
 /** What every folder of one family shares: the tokenizer and the seeded weights. */

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { preview, type PreviewServer } from 'vite';
-import { keyOf } from '../../src/lib/engine/store/model-store.ts';
+import { keyOf } from '../../src/lib/engine/store/storage-key.ts';
 
 // --liftoff-only (tests only; benches launch with `'measure'`): V8 keeps ort's 28 MB of WASM on its baseline compiler instead of recompiling the
 // hot functions with TurboFan in the background. On 2 cores that tier-up competed with every app

@@ -37,7 +37,7 @@ describe('sd-tiny build', () => {
     console.log(`sd-tiny build in a fresh process: ${ms.toFixed(0)} ms`);
     const a = hashes(SD_FOLDERS.map((s) => join(root, s.dir)));
     const b = hashes(SD_FOLDERS.map((s) => here[s.id].dir));
-    expect(Object.keys(a)).toHaveLength(8 + 8 + 5); // sd-tiny, sd-tiny-taesd: 6 graphs + 2; sd-bad-contract: 3 graphs + 2
+    expect(Object.keys(a)).toHaveLength(8 + 8 + 9 + 5); // sd-tiny, sd-tiny-taesd: 6 graphs + 2; sd-tiny-preview: + its preview graph; sd-bad-contract: 3 graphs + 2
     expect(b).toEqual(a);
   }, 60_000);
 });

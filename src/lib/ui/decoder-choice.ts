@@ -13,6 +13,9 @@ export function loadDecoderChoices(): Record<string, DecoderChoice> {
   }
 }
 
+/** A family's decoder: as picked, else its own. */
+export const decoderFor = (choices: Record<string, DecoderChoice>, url: string): DecoderChoice => choices[url] ?? 'full';
+
 export function saveDecoderChoices(c: Record<string, DecoderChoice>): void {
   localStorage.setItem(DECODER_KEY, JSON.stringify(c));
 }

@@ -4,28 +4,12 @@ import { EngineClient, type DtypeVariant, type EngineInfo, type LoadedGenerator,
 import type { BackendPreference } from '../engine/runtime/backend-choice.ts';
 import { IMPORT_ORIGIN, isImportedFamily } from '../engine/families/imported-url.ts';
 import { knownFamilyUrls } from './known-families.ts';
-import { loadDecoderChoices, saveDecoderChoices } from './decoder-choice.ts';
+import { decoderFor, loadDecoderChoices, saveDecoderChoices } from './decoder-choice.ts';
+import { loadChosen, saveChosen, type Chosen } from './chosen-models.ts';
 import type { DecoderChoice } from '../engine/families/diffusion-manifest.ts';
 
 export const BUILTIN_MODEL_URL = () => new URL('models/vp-tiny/', document.baseURI).href;
 export const BUILTIN_DIFFUSION_URL = () => new URL('models/sd-tiny/', document.baseURI).href;
-
-/** Which downloaded families the user chose (manifest URLs), kept across visits. */
-interface Chosen {
-  scorer?: string;
-  generator?: string;
-}
-const CHOSEN_KEY = 'preflens.chosen-models';
-function loadChosen(): Chosen {
-  try {
-    return JSON.parse(localStorage.getItem(CHOSEN_KEY) ?? '{}') as Chosen;
-  } catch {
-    return {};
-  }
-}
-function saveChosen(c: Chosen): void {
-  localStorage.setItem(CHOSEN_KEY, JSON.stringify(c));
-}
 
 export class EngineState {
   client: EngineClient | null = null;
@@ -102,11 +86,11 @@ export class EngineState {
     const best = await client?.bestGenerator(knownFamilyUrls().filter((u) => u !== skip)).catch(() => null);
     if (!client || !best) return;
     try {
-      const source: ModelSource = { kind: 'store', manifestUrl: best.manifestUrl };
-      this.generator = await this.#loadingGenerator((p) => client.loadGenerator(source, this.#generatorOptions(best.manifestUrl), p));
+      const { generator, previewError } = await this.#loadStoreGenerator(client, { kind: 'store', manifestUrl: best.manifestUrl });
+      this.generator = generator;
       this.generatorBuiltin = false;
       this.generatorAuto = true;
-      this.generatorError = null;
+      this.generatorError = previewError ?? null;
     } catch (e) {
       this.generatorError = e as Error;
     } finally {
@@ -147,10 +131,11 @@ export class EngineState {
         return ok;
       }
       try {
-        this.generator = await this.#loadingGenerator((p) => client.loadGenerator(source, this.#generatorOptions(manifestUrl), p));
+        const { generator, previewError } = await this.#loadStoreGenerator(client, source);
+        this.generator = generator;
         this.generatorBuiltin = false;
         this.generatorAuto = false;
-        this.generatorError = null;
+        this.generatorError = previewError ?? null;
         this.#choose({ generator: remember(true) });
         return true;
       } catch (e) {
@@ -164,7 +149,28 @@ export class EngineState {
   }
 
   #generatorOptions(manifestUrl: string): { variant?: DtypeVariant; decoder: DecoderChoice } {
-    return { variant: this.variant, decoder: this.decoders[manifestUrl] ?? 'full' };
+    return { variant: this.variant, decoder: decoderFor(this.decoders, manifestUrl) };
+  }
+
+  /**
+   * A downloaded family's generator with the decoder picked for it. A fast preview decoder that
+   * does not load (a damaged copy is removed and named) falls back to the family's own decoder,
+   * with that error to show: the family and the user's pick stay.
+   */
+  async #loadStoreGenerator(client: EngineClient, source: ModelSource & { manifestUrl: string }): Promise<{ generator: LoadedGenerator; previewError?: Error }> {
+    const opts = this.#generatorOptions(source.manifestUrl);
+    try {
+      return { generator: await this.#loadingGenerator((p) => client.loadGenerator(source, opts, p)) };
+    } catch (e) {
+      if (opts.decoder !== 'preview') throw e;
+      const generator = await this.#loadingGenerator((p) => client.loadGenerator(source, { ...opts, decoder: 'full' }, p));
+      return { generator, previewError: e as Error };
+    }
+  }
+
+  /** The family is the generator in use: picked by the user, or chosen for this device. */
+  generatorInUse(manifestUrl: string): boolean {
+    return this.chosen.generator === manifestUrl || this.generator?.origin === manifestUrl;
   }
 
   /**
@@ -172,15 +178,21 @@ export class EngineState {
    * again with it; a failed load keeps the one in use (the engine releases it only after) and shows why.
    */
   async setDecoder(manifestUrl: string, choice: DecoderChoice): Promise<void> {
-    this.decoders = { ...this.decoders, [manifestUrl]: choice };
-    saveDecoderChoices(this.decoders);
+    const before = this.decoders;
+    this.decoders = { ...before, [manifestUrl]: choice };
     const client = this.client;
-    if (!client || this.generator?.origin !== manifestUrl || this.generator.decoder === choice) return;
+    if (!client || this.generator?.origin !== manifestUrl || this.generator.decoder === choice) {
+      saveDecoderChoices(this.decoders);
+      return;
+    }
     try {
       const source: ModelSource = { kind: 'store', manifestUrl };
       this.generator = await this.#loadingGenerator((p) => client.loadGenerator(source, this.#generatorOptions(manifestUrl), p));
       this.generatorError = null;
+      saveDecoderChoices(this.decoders);
     } catch (e) {
+      // The choice stays what runs: the card shows it, and the next visit loads it.
+      this.decoders = before;
       this.generatorError = e as Error;
     } finally {
       this.storeVersion++;

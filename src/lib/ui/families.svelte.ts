@@ -78,6 +78,13 @@ export class FamiliesState {
     }
   }
 
+  /** Other listed families naming one of this family's files (one URL is one stored file) show it as it now is. */
+  async #refreshSharing(url: string): Promise<void> {
+    const files = new Set(this.status[url]?.files.map((f) => f.url) ?? []);
+    const others = this.urls.filter((u) => u !== url && this.status[u]?.files.some((f) => files.has(f.url)));
+    await Promise.all(others.map((u) => this.refresh(u)));
+  }
+
   async refreshStorage(): Promise<void> {
     this.storage = (await this.engine.client?.storageInfo().catch(() => null)) ?? null;
   }
@@ -124,6 +131,7 @@ export class FamiliesState {
     delete this.errors[url];
     try {
       this.status[url] = await client.downloadFamily(url, {}, (p) => (this.progress = p));
+      await this.#refreshSharing(url);
       // Kept in the list (a ?family= link is not): a family on disk is listed on every visit, and
       // Generate may choose it (knownFamilyUrls).
       this.#remember(url);
@@ -147,7 +155,7 @@ export class FamiliesState {
     const client = this.engine.client;
     if (!client) return;
     const kind = this.status[url]?.kind;
-    const inUse = kind === 'vp-score' ? this.engine.chosen.scorer === url : this.engine.chosen.generator === url;
+    const inUse = kind === 'vp-score' ? this.engine.chosen.scorer === url : this.engine.generatorInUse(url);
     try {
       await client.deleteFamily(url);
       if (inUse && kind === 'vp-score') await this.engine.loadBuiltin();
@@ -159,6 +167,7 @@ export class FamiliesState {
       this.remove(url);
       await Promise.all(this.checkpointUrls.map((u) => this.refreshCheckpoint(u))); // "Get" is offered again
     } else await this.refresh(url);
+    await this.#refreshSharing(url);
     await this.refreshStorage();
   }
 

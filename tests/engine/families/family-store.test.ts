@@ -59,4 +59,19 @@ describe('family store', () => {
     expect(gone.state).toBe('missing');
     expect(await store.documents()).toEqual([]);
   });
+
+  it('also keeps a shared file for a family whose manifest was stored before manifests were marked', async () => {
+    const [a, b] = [family('sd-a', 1), family('sd-b', 20)];
+    const server = fakeServer({ ...a.files, ...b.files, [SHARED]: { bytes: shared } });
+    const records = new MemoryRecords();
+    const store = new ModelStore({ storage: new MemoryStorage(), records, fetch: server.fetch, backoffMs: 1 });
+    const families = new FamilyStore(store, server.fetch);
+    await families.download(a.url, device, undefined, {});
+    await families.download(b.url, device, undefined, {});
+    // b's manifest record as an older PrefLens wrote it: no `document` mark.
+    const { document: _mark, ...old } = (await records.get(b.url))!;
+    await records.set(old);
+    await families.delete(a.url);
+    expect((await families.storedStatus(b.url, device))?.state).toBe('cached');
+  });
 });

@@ -4,7 +4,7 @@
 import type { EpName } from '../runtime/backend-choice.ts';
 import { GRAPHS, chooseVariant, parseDiffusionManifest, tokenizerEntry, type DiffusionManifest } from './diffusion-manifest.ts';
 import { ManifestError } from '../errors.ts';
-import { familyBase, withData, type FileEntry } from './file-entry.ts';
+import { familyBase, isUrl, withData, type FileEntry } from './file-entry.ts';
 import { biggestGraph, noF16Statement, wasmStatement } from './device-fit.ts';
 import { parseVpManifest, vpDtypes, vpModelEntry, vpTokenizerEntry, type VpScoreManifest } from './vp-score-manifest.ts';
 import type { StoreFile } from '../store/model-store.ts';
@@ -64,14 +64,16 @@ export function planFamily(m: FamilyManifest, manifestUrl: string, ep: EpName, s
   }
   const baseUrl = familyBase(m, manifestUrl);
   const files = entries.all.map((e) => storeFile(e, baseUrl));
+  const pd = m.kind === 'sd-turbo' ? m.previewDecoder : undefined;
+  const pf = pd && storeFile(pd.graph, baseUrl);
+  const preview = pd && pf && { kind: pd.kind, bytes: pf.bytes, url: pf.url };
   // One plain statement of what this device can do with the family, and what it would need.
   const biggest = biggestGraph(entries.graph);
   const warning = noF16 ? noF16Statement(biggest) : ep === 'wasm' ? wasmStatement(biggest, variant) : undefined;
   return {
     manifestUrl, baseUrl, kind: m.kind, id: m.id, name: m.name, variant, variants, files,
     totalBytes: files.reduce((n, f) => n + f.bytes, 0),
-    ...(m.kind === 'sd-turbo' && m.previewDecoder
-      ? { preview: { kind: m.previewDecoder.kind, bytes: m.previewDecoder.graph.bytes ?? 0, url: new URL(m.previewDecoder.graph.file, baseUrl).href } } : {}),
+    ...(preview ? { preview } : {}),
     ...(warning ? { warning } : {}),
   };
 }
@@ -79,7 +81,7 @@ export function planFamily(m: FamilyManifest, manifestUrl: string, ep: EpName, s
 export function storeFile(e: FileEntry, baseUrl: string): StoreFile {
   if (e.bytes === undefined) throw new ManifestError(`${baseUrl}: "${e.file}" has no size`);
   // Named as the manifest names it; a file given by absolute URL by its last segment.
-  const name = /^[a-z][a-z0-9+.-]*:/i.test(e.file) ? e.file.split('/').pop()! : e.file;
+  const name = isUrl(e.file) ? e.file.split('/').pop()! : e.file;
   const f: StoreFile = { url: new URL(e.file, baseUrl).href, name, bytes: e.bytes };
   if (e.sha256) f.sha256 = e.sha256;
   return f;

@@ -13,6 +13,9 @@ export interface FileEntry {
 
 export type Fail = (what: string) => never;
 
+/** An absolute URL (a scheme first), not a path inside the family. */
+export const isUrl = (file: string): boolean => /^[a-z][a-z0-9+.-]*:/i.test(file);
+
 /** https, or plain http for this machine only (a local test or a server on localhost). */
 export function fetchableUrl(url: URL): boolean {
   const local = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
@@ -25,7 +28,7 @@ export function fetchableUrl(url: URL): boolean {
  */
 export function checkFilePath(file: unknown, where: string, fail: Fail): string {
   if (typeof file !== 'string' || !file.trim()) return fail(`"${where}" must be a file name or URL`);
-  if (/^[a-z][a-z0-9+.-]*:/i.test(file)) {
+  if (isUrl(file)) {
     let url: URL;
     try {
       url = new URL(file);
@@ -45,7 +48,7 @@ export function checkFilePath(file: unknown, where: string, fail: Fail): string 
 
 /** `base`: an absolute URL that ends in "/" (files are resolved against it). */
 export function checkBase(base: unknown, fail: Fail): void {
-  if (typeof base !== 'string' || !/^[a-z][a-z0-9+.-]*:/i.test(base)) fail('"base" must be an absolute URL');
+  if (typeof base !== 'string' || !isUrl(base)) fail('"base" must be an absolute URL');
   checkFilePath(base, 'base', fail);
   if (!(base as string).endsWith('/')) fail('"base" must end with "/"');
 }

@@ -6,6 +6,7 @@ import { checkContract, TEXT_ENCODER_CONTRACT, UNET_CONTRACT, VAE_DECODER_CONTRA
 import type { DiffusionFolder } from '../families/diffusion-folder.ts';
 import type { DecoderChoice, DecoderContract, DiffusionManifest, DtypeVariant, GraphName } from '../families/diffusion-manifest.ts';
 import type { InputDims } from '../runtime/free-dimensions.ts';
+import { isUrl } from '../families/file-entry.ts';
 import type { EpName } from '../runtime/backend-choice.ts';
 import { toFloat16Bits, toFloat32 } from '../runtime/float16.ts';
 import type { RgbImage } from '../image/rgb-image.ts';
@@ -72,7 +73,8 @@ export class SdGenerator {
 
   static async load(folder: DiffusionFolder, ep: EpName): Promise<SdGenerator> {
     const { manifest: m, graphs, origin } = folder;
-    const { files } = folder;
+    // A graph's name in errors: its URL when the manifest gives one (a preview decoder hosted elsewhere).
+    const where = (g: GraphName) => (isUrl(folder.files[g].file) ? folder.files[g].file : `${origin}/${folder.files[g].file}`);
     const tokenizer = new ClipPromptTokenizer(folder.tokenizerJson, m.maxTokens, m.padTokenId);
     const opened: InferenceSession[] = [];
     // One candidate at a time at the family's latent size: batch and latent dims are fixed at load.
@@ -90,25 +92,25 @@ export class SdGenerator {
     };
     try {
       const open = async (g: GraphName, outputsOnGpu: string[] = []) => {
-        const s = await createSession(graphs[g], ep, `${origin}/${files[g].file}`, { outputsOnGpu, externalData: folder.externalData[g], shapes: shapes[g] });
+        const s = await createSession(graphs[g], ep, where(g), { outputsOnGpu, externalData: folder.externalData[g], shapes: shapes[g] });
         opened.push(s);
         return s;
       };
       const unet = await open('unet');
-      const u = checkContract(unet, UNET_CONTRACT, `${origin}/${files.unet.file}`);
+      const u = checkContract(unet, UNET_CONTRACT, where('unet'));
       const hiddenType = u.dtypes.encoder_hidden_states as FloatType;
       // The prompt's hidden states feed every UNet step: on WebGPU they stay on the GPU. That only
       // works when the encoder's output dtype is the UNet's input dtype (no conversion); a mixed
       // family (rare) is re-opened with CPU output and converted in encodePrompt.
       let text = await open('text_encoder', ep === 'webgpu' ? ['last_hidden_state'] : []);
-      const t = checkContract(text, TEXT_ENCODER_CONTRACT, `${origin}/${files.text_encoder.file}`);
+      const t = checkContract(text, TEXT_ENCODER_CONTRACT, where('text_encoder'));
       if (ep === 'webgpu' && t.dtypes.last_hidden_state !== hiddenType) {
         await text.release();
         opened.splice(opened.indexOf(text), 1);
         text = await open('text_encoder');
       }
       const vae = await open('vae_decoder');
-      const v = checkContract(vae, VAE_DECODER_CONTRACT, `${origin}/${files.vae_decoder.file}`);
+      const v = checkContract(vae, VAE_DECODER_CONTRACT, where('vae_decoder'));
       const io: GraphIo = {
         ids: { name: t.names.input_ids, type: t.dtypes.input_ids as GraphIo['ids']['type'] },
         scalarTimestep: u.ranks.timestep === 0,

@@ -7,6 +7,7 @@ import { formatBytes as mb } from './format-bytes.ts';
 import { isQuotaError, type FileStorage, type StorageManagerLike } from './file-storage.ts';
 import { fetchResumable } from './fetch-resumable.ts';
 import type { FileRecord, RecordStore } from './records.ts';
+import { keyOf } from './storage-key.ts';
 import { blobChunks, sha256OfChunks, viewsOf } from './sha256.ts';
 import { TransferRate, type Transfer } from './transfer-rate.ts';
 
@@ -190,9 +191,13 @@ export class ModelStore {
     await this.deps.records.set({ ...rec, complete: true, sha256: await sha256OfChunks([bytes]), shaSource: 'first-download', document: true });
   }
 
-  /** The URLs of the documents (families' manifests) kept. */
+  /**
+   * The URLs of the documents (families' manifests) kept. Those saved before records were marked
+   * are known by what saveDocument made of them: a small .json with the sha256 of its first download.
+   */
   async documents(): Promise<string[]> {
-    return (await this.deps.records.all()).filter((r) => r.document && r.complete).map((r) => r.url);
+    const legacy = (r: FileRecord) => r.document === undefined && r.shaSource === 'first-download' && r.url.endsWith('.json') && r.bytes < 65_536;
+    return (await this.deps.records.all()).filter((r) => r.complete && (r.document || legacy(r))).map((r) => r.url);
   }
 
   async readDocument(url: string): Promise<Uint8Array | null> {
@@ -255,10 +260,4 @@ export class ModelStore {
     await this.deps.storage.delete(rec.key);
     await this.deps.records.delete(rec.url);
   }
-}
-
-/** A file's OPFS name: the first 40 hex digits of the sha256 of its URL (names cannot hold '/'). */
-export async function keyOf(url: string): Promise<string> {
-  const digest = await globalThis.crypto.subtle.digest('SHA-256', new TextEncoder().encode(url));
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('').slice(0, 40);
 }
