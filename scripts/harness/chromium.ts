@@ -137,6 +137,15 @@ export async function explained<T>(page: Page, wait: Promise<T>): Promise<T> {
   }
 }
 
+/** Fill Generate's form (steps left as they are unless given) and press Generate. */
+export async function startGenerate(page: Page, o: { prompt: string; n: number; seed: number; steps?: number }): Promise<void> {
+  await page.getByTestId('gen-prompt').fill(o.prompt);
+  await page.getByTestId('gen-n').fill(String(o.n));
+  await page.getByTestId('gen-seed').fill(String(o.seed));
+  if (o.steps !== undefined) await page.getByTestId('gen-steps').selectOption(String(o.steps));
+  await page.getByTestId('generate').click();
+}
+
 /** Wait until `n` candidates are ranked on Generate; a timeout says what the page shows. */
 export function waitRanked(page: Page, n: number, timeout = 180_000): Promise<void> {
   return explained(page, page.waitForFunction(

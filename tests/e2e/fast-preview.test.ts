@@ -6,7 +6,7 @@ import { dirname } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { PreviewServer } from 'vite';
-import { explained, launch, readCandidateImages, serveDist, truncateStored, waitRanked, type Browser } from '../../scripts/harness/chromium.ts';
+import { explained, launch, readCandidateImages, serveDist, startGenerate, truncateStored, waitRanked, type Browser } from '../../scripts/harness/chromium.ts';
 import { startModelServer, type ModelServer } from '../../scripts/harness/model-server.ts';
 import { MODEL_DIRS } from '../../models/dirs.ts';
 
@@ -26,10 +26,7 @@ afterAll(async () => {
 /** Generate one candidate (seed 3: the same latents each time) and return its pixels. */
 async function generateOne(page: Page): Promise<number[]> {
   await page.getByTestId('tab-generate').click();
-  await page.getByTestId('gen-prompt').fill('a red kite over the sea');
-  await page.getByTestId('gen-n').fill('1');
-  await page.getByTestId('gen-seed').fill('3');
-  await page.getByTestId('generate').click();
+  await startGenerate(page, { prompt: 'a red kite over the sea', n: 1, seed: 3 });
   await waitRanked(page, 1, STEP.generate);
   const [c] = await readCandidateImages(page);
   return c.rgb;

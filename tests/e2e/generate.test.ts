@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { PreviewServer } from 'vite';
-import { launch, openApp, readCandidateImages, serveDist, type Browser } from '../../scripts/harness/chromium.ts';
+import { launch, openApp, readCandidateImages, serveDist, startGenerate, type Browser } from '../../scripts/harness/chromium.ts';
 import { latentNoise } from '../../src/lib/engine/generate/gaussian-noise.ts';
 import { sha256Hex } from '../../src/lib/engine/store/sha256.ts';
 import { pngMetadata } from '../../src/lib/engine/image/png-encode.ts';
@@ -41,13 +41,7 @@ const made = new Map<boolean, { cands: CandidateState[]; images: { seed: number;
 const RANKED = (expected: number) =>
   document.querySelectorAll('[data-testid="candidate"][data-rank]:not([data-rank=""])').length === expected;
 
-async function generate(page: Page, n: number, seed: number, steps: number) {
-  await page.getByTestId('gen-prompt').fill(PROMPT);
-  await page.getByTestId('gen-n').fill(String(n));
-  await page.getByTestId('gen-seed').fill(String(seed));
-  await page.getByTestId('gen-steps').selectOption(String(steps));
-  await page.getByTestId('generate').click();
-}
+const generate = (page: Page, n: number, seed: number, steps: number) => startGenerate(page, { prompt: PROMPT, n, seed, steps });
 
 const paths = [
   // The cancelled run is long enough that Cancel lands mid-run on each path (WASM is ~30× faster).

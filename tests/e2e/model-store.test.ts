@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
 import type { PreviewServer } from 'vite';
-import { launch, serveDist, truncateStored, waitRanked, type Browser } from '../../scripts/harness/chromium.ts';
+import { launch, serveDist, startGenerate, truncateStored, waitRanked, type Browser } from '../../scripts/harness/chromium.ts';
 import { startModelServer, type ModelServer } from '../../scripts/harness/model-server.ts';
 import { sixImages, writeImages } from '../../models/test-images.ts';
 
@@ -37,10 +37,7 @@ async function waitState(c: Locator, state: string): Promise<void> {
 
 async function generateTwo(page: Page): Promise<void> {
   await page.getByTestId('tab-generate').click();
-  await page.getByTestId('gen-prompt').fill('a green colored cat');
-  await page.getByTestId('gen-n').fill('2');
-  await page.getByTestId('gen-seed').fill('7');
-  await page.getByTestId('generate').click();
+  await startGenerate(page, { prompt: 'a green colored cat', n: 2, seed: 7 });
   await waitRanked(page, 2, 120_000);
 }
 

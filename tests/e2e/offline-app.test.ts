@@ -11,7 +11,7 @@ import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import type { PreviewServer } from 'vite';
-import { launch, openApp, serveDist, waitRanked, type Browser } from '../../scripts/harness/chromium.ts';
+import { launch, openApp, serveDist, startGenerate, waitRanked, type Browser } from '../../scripts/harness/chromium.ts';
 import { serveStatic, type StaticServer } from '../../scripts/harness/static-server.ts';
 
 const DIST = process.env.PREFLENS_DIST ?? 'dist';
@@ -78,11 +78,7 @@ async function waitForModels(page: Page): Promise<void> {
 }
 
 async function generate(page: Page, n: number): Promise<void> {
-  await page.getByTestId('gen-prompt').fill('three apples on a wooden table');
-  await page.getByTestId('gen-n').fill(String(n));
-  await page.getByTestId('gen-seed').fill('42');
-  await page.getByTestId('gen-steps').selectOption('1');
-  await page.getByTestId('generate').click();
+  await startGenerate(page, { prompt: 'three apples on a wooden table', n, seed: 42, steps: 1 });
   await waitRanked(page, n);
 }
 

@@ -6,7 +6,7 @@
 import { dirname } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PreviewServer } from 'vite';
-import { explained, launch, readCandidateImages, serveDist, waitRanked, type Browser } from '../../scripts/harness/chromium.ts';
+import { explained, launch, readCandidateImages, serveDist, startGenerate, waitRanked, type Browser } from '../../scripts/harness/chromium.ts';
 import { startModelServer, type ModelServer } from '../../scripts/harness/model-server.ts';
 import { MODEL_DIRS } from '../../models/dirs.ts';
 
@@ -55,10 +55,7 @@ describe.each([
     await explained(page, generator.waitFor({ state: 'attached', timeout: STEP.choose }));
     expect(await generator.textContent()).toMatch(/chosen for this device: the largest downloaded generator it runs/);
     b.requests.length = 0;
-    await page.getByTestId('gen-prompt').fill('three apples on a wooden table');
-    await page.getByTestId('gen-n').fill('4');
-    await page.getByTestId('gen-seed').fill('11');
-    await page.getByTestId('generate').click();
+    await startGenerate(page, { prompt: 'three apples on a wooden table', n: 4, seed: 11 });
     await waitRanked(page, 4, STEP.generate);
     // Choosing and running the family read the store: nothing from the model host since the
     // download, and generating made no request at all.

@@ -1,5 +1,7 @@
 // Which downloaded families the user picked with "Use this model" (manifest URLs), kept across
-// visits (localStorage); engine-state.svelte.ts loads them at start.
+// visits; engine-state.svelte.ts loads them at start.
+import { isRecord, loadSetting, saveSetting } from './stored-setting.ts';
+
 export interface Chosen {
   scorer?: string;
   generator?: string;
@@ -7,14 +9,6 @@ export interface Chosen {
 
 const CHOSEN_KEY = 'preflens.chosen-models';
 
-export function loadChosen(): Chosen {
-  try {
-    return JSON.parse(localStorage.getItem(CHOSEN_KEY) ?? '{}') as Chosen;
-  } catch {
-    return {};
-  }
-}
+export const loadChosen = (): Chosen => loadSetting(CHOSEN_KEY, (v) => (isRecord(v) ? (v as Chosen) : undefined), {});
 
-export function saveChosen(c: Chosen): void {
-  localStorage.setItem(CHOSEN_KEY, JSON.stringify(c));
-}
+export const saveChosen = (c: Chosen): void => saveSetting(CHOSEN_KEY, c);

@@ -86,11 +86,7 @@ export class EngineState {
     const best = await client?.bestGenerator(knownFamilyUrls().filter((u) => u !== skip)).catch(() => null);
     if (!client || !best) return;
     try {
-      const { generator, previewError } = await this.#loadStoreGenerator(client, { kind: 'store', manifestUrl: best.manifestUrl });
-      this.generator = generator;
-      this.generatorBuiltin = false;
-      this.generatorAuto = true;
-      this.generatorError = previewError ?? null;
+      await this.#useFamilyGenerator(client, { kind: 'store', manifestUrl: best.manifestUrl }, true);
     } catch (e) {
       this.generatorError = e as Error;
     } finally {
@@ -131,11 +127,7 @@ export class EngineState {
         return ok;
       }
       try {
-        const { generator, previewError } = await this.#loadStoreGenerator(client, source);
-        this.generator = generator;
-        this.generatorBuiltin = false;
-        this.generatorAuto = false;
-        this.generatorError = previewError ?? null;
+        await this.#useFamilyGenerator(client, source, false);
         this.#choose({ generator: remember(true) });
         return true;
       } catch (e) {
@@ -153,19 +145,24 @@ export class EngineState {
   }
 
   /**
-   * A downloaded family's generator with the decoder picked for it. A fast preview decoder that
+   * Use a family's generator with the decoder picked for it (`auto`: chosen for this device, not
+   * by the user). A fast preview decoder that
    * does not load (a damaged copy is removed and named) falls back to the family's own decoder,
    * with that error to show: the family and the user's pick stay.
    */
-  async #loadStoreGenerator(client: EngineClient, source: ModelSource & { manifestUrl: string }): Promise<{ generator: LoadedGenerator; previewError?: Error }> {
+  async #useFamilyGenerator(client: EngineClient, source: ModelSource & { manifestUrl: string }, auto: boolean): Promise<void> {
     const opts = this.#generatorOptions(source.manifestUrl);
+    let previewError: Error | null = null;
     try {
-      return { generator: await this.#loadingGenerator((p) => client.loadGenerator(source, opts, p)) };
+      this.generator = await this.#loadingGenerator((p) => client.loadGenerator(source, opts, p));
     } catch (e) {
       if (opts.decoder !== 'preview') throw e;
-      const generator = await this.#loadingGenerator((p) => client.loadGenerator(source, { ...opts, decoder: 'full' }, p));
-      return { generator, previewError: e as Error };
+      previewError = e as Error;
+      this.generator = await this.#loadingGenerator((p) => client.loadGenerator(source, { ...opts, decoder: 'full' }, p));
     }
+    this.generatorBuiltin = false;
+    this.generatorAuto = auto;
+    this.generatorError = previewError;
   }
 
   /** The family is the generator in use: picked by the user, or chosen for this device. */

@@ -6,7 +6,7 @@ import type { CheckpointStatus, DownloadProgress, FamilyStatus, GetProgress, Imp
 import type { EngineState } from './engine-state.svelte.ts';
 import { isImportedFamily } from '../engine/families/imported-url.ts';
 import { fetchableUrl } from '../engine/families/file-entry.ts';
-import { ADDED_KEY, loadAdded, SHIPPED_FAMILIES } from './known-families.ts';
+import { loadAdded, saveAdded, SHIPPED_FAMILIES } from './known-families.ts';
 
 /** Published checkpoints the app can get and import by itself ("Get ImageReward"). */
 export const SHIPPED_CHECKPOINTS = () => [new URL('manifests/imagereward.json', document.baseURI).href];
@@ -112,13 +112,13 @@ export class FamiliesState {
   #remember(url: string): void {
     if (this.added.includes(url) || SHIPPED_FAMILIES().includes(url)) return;
     this.added = [...this.added, url];
-    localStorage.setItem(ADDED_KEY, JSON.stringify(this.added));
+    saveAdded(this.added);
   }
 
   remove(url: string): void {
     this.urls = this.urls.filter((u) => u !== url);
     this.added = this.added.filter((u) => u !== url);
-    localStorage.setItem(ADDED_KEY, JSON.stringify(this.added));
+    saveAdded(this.added);
     delete this.status[url];
     delete this.errors[url];
   }
@@ -233,7 +233,7 @@ export class FamiliesState {
   async #listImported(url: string): Promise<void> {
     if (!this.urls.includes(url)) this.urls = [url, ...this.urls];
     this.added = [...this.added.filter((u) => u !== url), url];
-    localStorage.setItem(ADDED_KEY, JSON.stringify(this.added));
+    saveAdded(this.added);
     await this.refresh(url);
   }
 
