@@ -110,7 +110,7 @@ export async function readCards(page: Page): Promise<CardState[]> {
 }
 
 /**
- * What the page shows (status, notices, errors, generator, candidates), for a failed wait: a run
+ * What the page shows (status, notices, errors, models, candidates, family cards), for a failed wait: a run
  * that never finishes is otherwise a bare timeout.
  */
 export function describePage(page: Page): Promise<string> {
@@ -118,6 +118,7 @@ export function describePage(page: Page): Promise<string> {
     status: document.querySelector('[data-testid="gen-status"]')?.textContent,
     notice: document.querySelector('[data-testid="gen-notice"]')?.textContent,
     errors: [...document.querySelectorAll('[data-testid="error"]')].map((el) => el.textContent),
+    model: document.querySelector('[data-testid="model"]')?.textContent,
     generator: document.querySelector('[data-testid="generator"]')?.textContent,
     candidates: [...document.querySelectorAll('[data-testid="candidate"]')].map((el) => `${el.getAttribute('data-seed')}:${el.getAttribute('data-rank')}`),
     generating: !!document.querySelector('[data-testid="gen-cancel"]:not([disabled])'),

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { readCards, type Browser } from '../../scripts/harness/chromium.ts';
+import { explained, readCards, type Browser } from '../../scripts/harness/chromium.ts';
 import { main } from '../../src/cli/main.ts';
 import { sixImages, writeImages } from '../../models/test-images.ts';
 import { capture } from '../cli/capture.ts';
@@ -115,7 +115,7 @@ describe.each([
     const variant = (await card.getByTestId('family-plan').locator('strong').textContent())!;
     expect(variant).toEqual(backend === 'wasm' ? 'q8' : expect.stringMatching(/^q4(f16)?$/));
     await card.getByTestId('family-use').click();
-    await page.getByTestId('model').getByText('from imported test-vp (this device)').waitFor({ timeout: 60_000 });
+    await explained(page, page.getByTestId('model').getByText('from imported test-vp (this device)').waitFor({ timeout: 60_000 }));
 
     const want = await cliScores(variant);
     const got = await scoreSix(app.b);
@@ -129,7 +129,7 @@ describe.each([
     // kept across visits does not depend on it (SwiftShader makes each WebGPU load slow).
     if (webgpu) return;
     await openSettled(page, `${app.url}?backend=${backend}`);
-    await page.getByTestId('model').getByText('from imported test-vp (this device)').waitFor({ timeout: 60_000 });
+    await explained(page, page.getByTestId('model').getByText('from imported test-vp (this device)').waitFor({ timeout: 60_000 }));
     const again = await scoreSix(app.b);
     expect([...again]).toEqual([...got]);
   });
@@ -156,7 +156,7 @@ describe.each([
     const family = page.locator('[data-testid="family"][data-url="preflens-import://local/fixture-reward/preflens.json"]');
     await family.and(page.locator('[data-state="cached"]')).waitFor({ timeout: 30_000 });
     await family.getByTestId('family-use').click();
-    await page.getByTestId('model').getByText('from imported fixture-reward (this device)').waitFor({ timeout: 60_000 });
+    await explained(page, page.getByTestId('model').getByText('from imported fixture-reward (this device)').waitFor({ timeout: 60_000 }));
     const want = await cliScores('q8');
     const got = await scoreSix(app.b);
     expect(Math.max(...[...want].map(([file, sc]) => Math.abs(sc - got.get(file)!)))).toBeLessThanOrEqual(1e-4);
