@@ -117,7 +117,7 @@ describe('your own model folder', () => {
   });
 
   it('a folder keeping its weights in model.onnx_data scores exactly as the same model in one file', async () => {
-    // Picked files are Files: the data goes to onnxruntime's JSPI build as a Blob (read-file.ts).
+    // Picked files are Files: the data is read into bytes for onnxruntime (ort-session.ts ExternalDataForm).
     await b.page.getByTestId('model-folder-input').setInputFiles(MODEL_DIRS.tinyExt);
     await expect.poll(modelLabel, { timeout: 60_000 }).toContain('vp-tiny-ext');
     expect(await b.page.getByTestId('runtime').textContent()).toBe('onnxruntime-web (JSPI build)');

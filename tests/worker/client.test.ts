@@ -1,17 +1,20 @@
 // The worker client over fake engines on message ports (comlink as in the app): errors cross with
 // their class and data, and a GPU device lost mid-call is recovered once, the same way for scoring
-// and generating — a fresh WASM worker, the same models reloaded, only the unfinished work redone.
+// and generating — a fresh WASM worker, the same models reloaded, only the unfinished work redone;
+// a model load that goes quiet is abandoned with its worker and tried once more in a fresh one.
 import * as Comlink from 'comlink';
 import { afterEach, describe, expect, it } from 'vitest';
 import type {
   Candidate, EngineInfo, GenerateEvent, ImageInput, GenerateRequest, ModelSource, ScoredImage, ScoreEvent, ScoreReport, ScoreRequest,
 } from '../../src/lib/engine/engine-api.ts';
-import { DeviceLostError, RequestError } from '../../src/lib/engine/errors.ts';
+import { DeviceLostError, EngineRestartedError, LoadTimeoutError, RequestError } from '../../src/lib/engine/errors.ts';
+import type { LoadProgress } from '../../src/lib/engine/families/load-progress.ts';
 import { rankScores } from '../../src/lib/engine/score/rank.ts';
-import { EngineClient, type WorkerHandle } from '../../src/lib/worker/client.ts';
+import { EngineClient, RETRY_INIT, type WorkerHandle } from '../../src/lib/worker/client.ts';
 import { installErrorTransfer } from '../../src/lib/worker/error-transfer.ts';
 
-const SOURCE: ModelSource = { kind: 'url', baseUrl: '/models/vp-tiny' };
+const SOURCE: ModelSource = { kind: 'url', baseUrl: 'tiny' };
+const HANGS: ModelSource = { kind: 'url', baseUrl: 'hangs' };
 const scoreOf = (name: string) => name.length + name.charCodeAt(0) / 100;
 const timings = { readMs: 0, decodeMs: 0, preprocessMs: 0, tokenizeMs: 0, runMs: 0, totalMs: 0 };
 // In the app the images are Files, which cross to the worker; Node cannot clone a File with its
@@ -26,15 +29,25 @@ const candidate = (index: number): Candidate => ({
 class FakeEngine {
   backend = '';
   calls: string[] = [];
-  constructor(readonly lostAfter: number) {}
+  /** `hangs.left`: how many more loads of a source named 'hangs' stop for good after reading its data. */
+  constructor(readonly lostAfter: number, readonly hangs = { left: 0 }) {}
 
-  async init(opts: { backend?: string }): Promise<Partial<EngineInfo>> {
+  async init(opts: { backend?: string; externalData?: string }): Promise<Partial<EngineInfo>> {
     this.backend = opts.backend ?? 'auto';
-    this.calls.push(`init ${this.backend}`);
+    this.calls.push(`init ${this.backend}${opts.externalData ? ` ${opts.externalData}` : ''}`);
     return { ep: this.backend === 'wasm' ? 'wasm' : 'webgpu' };
   }
-  async loadScorer(s: ModelSource) { this.calls.push(`loadScorer ${s.kind}`); return {}; }
-  async loadGenerator(s: ModelSource) { this.calls.push(`loadGenerator ${s.kind}`); return {}; }
+  async loadScorer(s: ModelSource, _o: unknown, onProgress?: (p: LoadProgress) => void) { return this.#load('loadScorer', s, onProgress); }
+  async loadGenerator(s: ModelSource, _o: unknown, onProgress?: (p: LoadProgress) => void) { return this.#load('loadGenerator', s, onProgress); }
+  async #load(what: string, s: ModelSource, onProgress?: (p: LoadProgress) => void) {
+    const name = s.kind === 'url' ? s.baseUrl : s.kind;
+    this.calls.push(`${what} ${name}`);
+    onProgress?.({ step: 'prepare', file: `${name}/model.onnx_data`, bytes: 1000 });
+    if (name === 'hangs' && this.hangs.left-- > 0) return new Promise(() => undefined);
+    return {};
+  }
+  /** A download that is still running when its worker is abandoned. */
+  downloadFamily() { return new Promise(() => undefined); }
   #gpuGone = () => this.backend !== 'wasm';
 
   async score(req: ScoreRequest, onEvent?: (e: ScoreEvent) => void): Promise<ScoreReport> {
@@ -73,19 +86,22 @@ class FakeEngine {
 const open: MessagePort[] = [];
 afterEach(() => open.splice(0).forEach((p) => p.close()));
 
-/** A client whose workers are fake engines; `engines` lists them in the order they were spawned. */
-function fakeClient(lostAfter: number) {
+/**
+ * A client whose workers are fake engines; `engines` lists them in the order they were spawned. Its
+ * load bound is 50 ms (a quiet fake load never ends; a live one answers within a few ms).
+ */
+function fakeClient(lostAfter: number, hangs = { left: 0 }) {
   installErrorTransfer();
   const engines: FakeEngine[] = [];
   const spawn = (): WorkerHandle => {
     const { port1, port2 } = new MessageChannel();
     open.push(port1, port2);
-    const engine = new FakeEngine(lostAfter);
+    const engine = new FakeEngine(lostAfter, hangs);
     engines.push(engine);
     Comlink.expose(engine, port1);
     return { endpoint: port2, terminate: () => port1.close() };
   };
-  return { client: new EngineClient(spawn), engines };
+  return { client: new EngineClient(spawn, () => 50), engines };
 }
 
 describe('EngineClient', () => {
@@ -107,8 +123,8 @@ describe('EngineClient', () => {
     const report = await client.score({ prompt: 'p', images: names.map(image) }, (e) => events.push(e));
 
     expect(engines).toHaveLength(2);
-    expect(engines[0].calls).toEqual(['init webgpu', 'loadScorer url', 'score 5 known -']);
-    expect(engines[1].calls).toEqual(['init wasm', 'loadScorer url', 'score 5 known 0,1']);
+    expect(engines[0].calls).toEqual(['init webgpu', 'loadScorer tiny', 'score 5 known -']);
+    expect(engines[1].calls).toEqual(['init wasm', 'loadScorer tiny', 'score 5 known 0,1']);
     expect(report.results.map((r) => [r.index, r.name, r.score])).toEqual(names.map((n, i) => [i, n, scoreOf(n)]));
     expect(report.ranks).toEqual(rankScores(names.map((n) => ({ score: scoreOf(n) }))));
     const moved = events.find((e) => e.kind === 'backend');
@@ -126,8 +142,8 @@ describe('EngineClient', () => {
     const events: GenerateEvent[] = [];
     const report = await client.generate({ prompt: 'p', n: 6, seed: 100, steps: 1 }, (e) => events.push(e));
 
-    expect(engines[0].calls).toEqual(['init auto', 'loadScorer url', 'loadGenerator url', 'generate from 0']);
-    expect(engines[1].calls).toEqual(['init wasm', 'loadScorer url', 'loadGenerator url', 'generate from 3']);
+    expect(engines[0].calls).toEqual(['init auto', 'loadScorer tiny', 'loadGenerator tiny', 'generate from 0']);
+    expect(engines[1].calls).toEqual(['init wasm', 'loadScorer tiny', 'loadGenerator tiny', 'generate from 3']);
     expect(report.candidates.map((c) => c.index)).toEqual([0, 1, 2, 3, 4, 5]);
     expect(report.cancelled).toBe(false);
     expect(events.some((e) => e.kind === 'backend' && e.reason.includes('test reset'))).toBe(true);
@@ -143,6 +159,45 @@ describe('EngineClient', () => {
     expect(e).toBeInstanceOf(DeviceLostError);
     expect([e.reason, e.unfinished, e.finished.map((c: Candidate) => c.index)]).toEqual(['test reset', [1, 2, 3], [0]]);
     expect(engines).toHaveLength(1);
+    client.terminate();
+  });
+
+  it('a load that goes quiet past its bound is abandoned with its worker and succeeds in a fresh one, set up as before (safer), with the models loaded before', async () => {
+    const { client, engines } = fakeClient(99, { left: 1 });
+    await client.init({ backend: 'wasm' });
+    await client.loadGenerator(SOURCE);
+    const download = client.downloadFamily('https://models.example/sd/preflens.json').catch((x) => x);
+    const progress: LoadProgress[] = [];
+    await client.loadScorer(HANGS, {}, (p) => progress.push(p));
+
+    expect(engines).toHaveLength(2);
+    expect(engines[0].calls).toEqual(['init wasm', 'loadGenerator tiny', 'loadScorer hangs']);
+    expect(engines[1].calls).toEqual([`init wasm ${RETRY_INIT.externalData}`, 'loadGenerator tiny', 'loadScorer hangs']);
+    // Progress crosses on its own port: the last event may come after the result.
+    await expect.poll(() => progress.map((p) => p.step)).toEqual(['prepare', 'retry', 'prepare']);
+    expect(progress[1].file).toBe('hangs/model.onnx_data');
+    // The abandoned worker's download ends instead of waiting forever.
+    expect(await download).toBeInstanceOf(EngineRestartedError);
+    // The safer setup stays for the page's life: a later device loss replays it too.
+    await client.loadScorer(SOURCE);
+    expect(engines).toHaveLength(2);
+    client.terminate();
+  });
+
+  it('a load that goes quiet twice fails with LoadTimeoutError naming the step; the engine keeps the models it had and goes on', async () => {
+    const { client, engines } = fakeClient(99, { left: 2 });
+    await client.init({ backend: 'wasm' });
+    await client.loadScorer(SOURCE);
+    const e = await client.loadScorer(HANGS).catch((x) => x);
+
+    expect(e).toBeInstanceOf(LoadTimeoutError);
+    expect([e.file, e.boundMs]).toEqual(['hangs/model.onnx_data', 50]);
+    expect(e.message).toMatch(/stopped after model\.onnx_data: nothing happened for 0 s/);
+    expect(engines).toHaveLength(3);
+    expect(engines[2].calls).toEqual([`init wasm ${RETRY_INIT.externalData}`, 'loadScorer tiny']);
+    const report = await client.score({ prompt: 'p', images: [image('a.png')] });
+    expect(report.results.map((r) => r.name)).toEqual(['a.png']);
+    expect(engines[2].calls.at(-1)).toBe('score 1 known -');
     client.terminate();
   });
 });

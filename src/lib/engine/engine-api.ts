@@ -5,6 +5,7 @@
 import type { BackendChoice, BackendPreference } from './runtime/backend-choice.ts';
 import type { GpuLike } from './runtime/webgpu-probe.ts';
 import type { OrtBuildName } from './runtime/ort-build.ts';
+import type { ExternalDataForm } from './runtime/ort-session.ts';
 import type { DecoderChoice, DtypeVariant } from './families/diffusion-manifest.ts';
 import type { ImportProgress } from './checkpoint/import-folder.ts';
 import type { ImportedFamily, ImportRequest } from './families/family-import.ts';
@@ -31,6 +32,8 @@ export interface InitOptions {
   native?: boolean;
   /** Bench and tests: an onnxruntime-web build other than the one chosen for the EP. */
   ortBuild?: OrtBuildName;
+  /** Stress script and tests: how external data reaches onnxruntime (ort-session.ts says which is the default and why). */
+  externalData?: ExternalDataForm;
 }
 
 export interface EngineInfo extends BackendChoice {
@@ -131,4 +134,9 @@ export interface EngineApi {
   cancel(): Promise<void>;
   /** Test hook: destroy the GPU device, as a driver reset would. */
   simulateGpuDeviceLoss(): Promise<boolean>;
+  /**
+   * Test hook: from now on a load whose source names `match` stops for good once its files are
+   * read, as onnxruntime's session creation sometimes does (worker/load-guard.ts).
+   */
+  simulateLoadHang(match: string): Promise<void>;
 }

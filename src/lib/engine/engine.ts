@@ -22,7 +22,7 @@ import type { SdGenerator } from './generate/sd-turbo-pipeline.ts';
 import { preloadCodecs } from './image/wasm-codecs.ts';
 import { chooseBackend } from './runtime/backend-choice.ts';
 import { destroyDevice, watchDeviceLoss } from './runtime/device-loss.ts';
-import { configureRuntime, useNativeRuntime } from './runtime/ort-session.ts';
+import { configureRuntime, externalBytes, useNativeRuntime } from './runtime/ort-session.ts';
 import { NATIVE_RUNTIME_LABEL, ORT_BUILDS } from './runtime/ort-build.ts';
 import { probeWebGpu } from './runtime/webgpu-probe.ts';
 import { rankScores } from './score/rank.ts';
@@ -39,6 +39,8 @@ export class Engine implements EngineApi {
   #deviceLost: string | null = null;
   #watching = false;
   #abort: AbortController | null = null;
+  /** simulateLoadHang's match. */
+  #hangMatch: string | null = null;
   readonly #library: FamilyLibrary;
 
   /** `store`, `scratch`: the model store and import scratch space (tests); by default the browser's. */
@@ -52,7 +54,7 @@ export class Engine implements EngineApi {
       ? { probe: { available: false as const, reason: 'not probed' }, adapter: undefined }
       : await probeWebGpu(opts.gpu);
     const choice = chooseBackend(preference, probe);
-    const { numThreads, build } = await configureRuntime({ ep: choice.ep, numThreads: opts.numThreads, adapter, build: opts.ortBuild });
+    const { numThreads, build } = await configureRuntime({ ep: choice.ep, numThreads: opts.numThreads, adapter, build: opts.ortBuild, externalData: opts.externalData });
     if (opts.native) await useNativeRuntime(numThreads);
     await preloadCodecs();
     this.#info = { ...choice, numThreads, runtime: opts.native ? NATIVE_RUNTIME_LABEL : ORT_BUILDS[build].label };
@@ -63,12 +65,13 @@ export class Engine implements EngineApi {
     const t0 = performance.now();
     const src = await this.#open(source, opts.dtype, onProgress);
     const { scorer, folder } = await openScorer(src, this.#device(), opts.dtype);
+    await this.#hangIfAsked(source);
     await this.#scorer?.release();
     this.#scorer = scorer;
     await this.#watchDevice();
     const m = folder.manifest;
     return {
-      id: m.id, name: m.name, origin: src.origin, dtype: folder.dtype, modelBytes: folder.modelBytes.byteLength,
+      id: m.id, name: m.name, origin: src.origin, dtype: folder.dtype, modelBytes: folder.modelBytes.byteLength + externalBytes(folder.externalData ?? []),
       maxBatch: scorer.maxBatch, mean: m.mean, std: m.std, loadMs: performance.now() - t0,
     };
   }
@@ -77,6 +80,7 @@ export class Engine implements EngineApi {
     const t0 = performance.now();
     const src = await this.#open(source, opts.variant, onProgress);
     const generator = await openGenerator(src, this.#device(), opts.variant, opts.decoder);
+    await this.#hangIfAsked(source);
     await this.#generator?.release();
     this.#generator = generator;
     await this.#watchDevice();
@@ -192,6 +196,14 @@ export class Engine implements EngineApi {
   /** Test hook: destroy ort's GPU device, as a driver reset would. */
   simulateGpuDeviceLoss(): Promise<boolean> {
     return this.#info?.ep === 'webgpu' ? destroyDevice() : Promise.resolve(false);
+  }
+
+  async simulateLoadHang(match: string): Promise<void> {
+    this.#hangMatch = match;
+  }
+
+  async #hangIfAsked(source: ModelSource): Promise<void> {
+    if (this.#hangMatch !== null && JSON.stringify(source).includes(this.#hangMatch)) await new Promise<never>(() => undefined);
   }
 
   async #watchDevice(): Promise<void> {

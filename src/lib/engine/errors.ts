@@ -111,6 +111,26 @@ export class DeviceLostError<T = unknown> extends PrefLensError {
   }
 }
 
+/**
+ * A model load that did not finish within its bound (worker/load-guard.ts) even after a retry in a
+ * fresh worker: onnxruntime stopped without an error. The engine was restarted without that model.
+ */
+export class LoadTimeoutError extends PrefLensError {
+  static override hint = 'The other models are still loaded: pick another model, or reload the page to try again.';
+  constructor(
+    /** The last file the load reported before it went quiet. */
+    readonly file: string,
+    readonly boundMs: number,
+  ) {
+    super(`loading the model stopped after ${file.split('/').pop()}: nothing happened for ${Math.round(boundMs / 1000)} s`);
+    this.name = 'LoadTimeoutError';
+  }
+}
+
+/** A call the engine was running when the client restarted it (a load that hung): nothing of it is kept. */
+export class EngineRestartedError extends messageError('EngineRestartedError',
+  'Start it again: a download resumes where it stopped.') {}
+
 /** A model that does not fit in the runtime's memory (32-bit WASM tops out at 4 GB). */
 export class OutOfMemoryError extends messageError('OutOfMemoryError',
   'Pick a quantized variant of the model (see README: converting a model).') {}
@@ -136,7 +156,7 @@ type ErrorClass = abstract new (...args: never[]) => PrefLensError;
 export const ERROR_CLASSES: Readonly<Record<string, ErrorClass>> = {
   PrefLensError, ImageDecodeError, UnsupportedImageTypeError, ImageFileError, ImageTooLargeError, EmptyPromptError, ContractError,
   ModelFileError, ManifestError, BackendError, CancelledError, RequestError, DeviceLostError, OutOfMemoryError,
-  StorageQuotaError, DownloadError, ConvertError, CheckpointError,
+  StorageQuotaError, DownloadError, ConvertError, CheckpointError, LoadTimeoutError, EngineRestartedError,
 };
 
 /** An error as it crosses a message port: its name, message, stack and own data fields. */

@@ -5,13 +5,24 @@
 // never settles and blocks every later run), so recovery happens here, once for every call that
 // runs models: a new worker on WASM, the same models loaded again, and the call redone for what
 // the engine's DeviceLostError names as unfinished.
+//
+// A model load can also stop for good without an error (load-guard.ts), so every load is bounded
+// here: one that goes quiet past its bound is abandoned with its worker, the engine is set up again
+// in a fresh worker (in the safer way of RETRY_INIT) and the load is tried once more; a second
+// timeout is a LoadTimeoutError, with the earlier models loaded again. Calls the old worker was
+// running end with EngineRestartedError instead of waiting forever.
 import * as Comlink from 'comlink';
 import type {
   Candidate, CheckpointStatus, DownloadProgress, GetProgress, LoadProgress, VpDtype, DtypeVariant, EngineApi, EngineInfo, FamilyStatus, GenerateEvent, GenerateReport,
   GenerateRequest, GeneratorOptions, ImportedFamily, ImportProgress, ImportRequest, InitOptions, LoadedGenerator, LoadedModel, ModelSource, PromptInfo, PromptTokens, ScoredImage,
   ScoreEvent, ScoreReport, ScoreRequest, StorageInfo,
 } from '../engine/engine-api.ts';
-import { BackendError, DeviceLostError } from '../engine/errors.ts';
+import { BackendError, DeviceLostError, EngineRestartedError, LoadTimeoutError } from '../engine/errors.ts';
+import type { EpName } from '../engine/runtime/backend-choice.ts';
+import { guardedLoad, loadBoundMs } from './load-guard.ts';
+import { generation, type Generation, type WorkerHandle } from './worker-generation.ts';
+
+export type { WorkerHandle };
 import { installErrorTransfer } from './error-transfer.ts';
 
 export type * from '../engine/engine-api.ts';
@@ -20,12 +31,6 @@ export type * from '../engine/engine-api.ts';
 type UiSource = Exclude<ModelSource, { kind: 'reader' }>;
 type UiInit = Omit<InitOptions, 'gpu'>;
 
-/** A running worker (or, in tests, anything that speaks comlink on a message port). */
-export interface WorkerHandle {
-  endpoint: Comlink.Endpoint;
-  terminate(): void;
-}
-
 const spawnWorker = (): WorkerHandle => {
   const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'preflens-engine' });
   return { endpoint: worker, terminate: () => worker.terminate() };
@@ -33,97 +38,137 @@ const spawnWorker = (): WorkerHandle => {
 
 const MOVED = { kind: 'backend', label: 'WASM (GPU device lost)' } as const;
 
+/**
+ * How the fresh worker after a hung load runs onnxruntime (kept for the page's life): external data
+ * as bytes, the one way no stress load ever hung (runtime/ort-session.ts ExternalDataForm).
+ */
+export const RETRY_INIT: Partial<UiInit> = { externalData: 'bytes' };
+
+type Setup = { init?: UiInit; scorer?: [UiSource, { dtype?: VpDtype }]; generator?: [UiSource, GeneratorOptions] };
+
 export class EngineClient implements EngineApi {
   readonly #spawn: () => WorkerHandle;
-  #worker: WorkerHandle;
-  #remote: Comlink.Remote<EngineApi>;
-  /** What this worker was asked to set up, replayed on a fresh WASM worker after a device loss. */
-  #setup: { init?: UiInit; scorer?: UiSource; generator?: [UiSource, GeneratorOptions] } = {};
+  readonly #boundMs: (bytesRead: number, ep: EpName) => number;
+  #gen: Generation;
+  #ep: EpName = 'wasm';
+  /** What this worker was asked to set up, replayed on a fresh worker (device loss, hung load). */
+  #setup: Setup = {};
+  /** simulateLoadHang's arguments, given to every worker. */
+  #hang: { match: string; boundMs: number } | null = null;
 
-  constructor(spawn: () => WorkerHandle = spawnWorker) {
+  /** `boundMs`: tests shorten the load bound (load-guard.ts). */
+  constructor(spawn: () => WorkerHandle = spawnWorker, boundMs = loadBoundMs) {
     installErrorTransfer();
     this.#spawn = spawn;
-    this.#worker = spawn();
-    this.#remote = Comlink.wrap<EngineApi>(this.#worker.endpoint);
+    this.#boundMs = boundMs;
+    this.#gen = generation(spawn());
+  }
+
+  /** `f` on the current worker; it rejects with EngineRestartedError if the client abandons that worker. */
+  #call<R>(f: (remote: Comlink.Remote<EngineApi>) => Promise<R>): Promise<R> {
+    const g = this.#gen;
+    return Promise.race([f(g.remote), g.ended]);
   }
 
   async init(opts: UiInit = {}): Promise<EngineInfo> {
-    const info = await this.#remote.init(opts);
+    const info = await this.#call((r) => r.init(opts));
     this.#setup = { init: opts };
+    this.#ep = info.ep;
     return info;
   }
 
   async loadScorer(source: ModelSource, opts: { dtype?: VpDtype } = {}, onProgress?: (p: LoadProgress) => void): Promise<LoadedModel> {
-    const loaded = await this.#remote.loadScorer(uiSource(source), opts, onProgress && Comlink.proxy(onProgress));
-    this.#setup.scorer = uiSource(source);
+    const src = uiSource(source);
+    const loaded = await this.#guardedLoad((r, p) => r.loadScorer(src, opts, p), onProgress);
+    this.#setup.scorer = [src, opts];
     return loaded;
   }
 
   async loadGenerator(source: ModelSource, opts: GeneratorOptions = {}, onProgress?: (p: LoadProgress) => void): Promise<LoadedGenerator> {
-    const loaded = await this.#remote.loadGenerator(uiSource(source), opts, onProgress && Comlink.proxy(onProgress));
-    this.#setup.generator = [uiSource(source), opts];
+    const src = uiSource(source);
+    const loaded = await this.#guardedLoad((r, p) => r.loadGenerator(src, opts, p), onProgress);
+    this.#setup.generator = [src, opts];
     return loaded;
   }
 
+  /**
+   * A load bounded by load-guard.ts. A timeout abandons the worker: a fresh one is set up as this one
+   * was (the models loaded before, not this one), the load is tried again there, and a second
+   * timeout is the caller's LoadTimeoutError.
+   */
+  async #guardedLoad<R>(load: (remote: Comlink.Remote<EngineApi>, onProgress: (p: LoadProgress) => void) => Promise<R>, onProgress?: (p: LoadProgress) => void): Promise<R> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const bound = (bytes: number) => this.#hang?.boundMs ?? this.#boundMs(bytes, this.#ep);
+        return await guardedLoad((p) => this.#call((r) => load(r, Comlink.proxy(p))), bound, onProgress);
+      } catch (e) {
+        if (!(e instanceof LoadTimeoutError)) throw e;
+        await this.#restart(RETRY_INIT, `a model load stopped after ${e.file} and was abandoned`);
+        if (attempt === 2) throw e;
+        onProgress?.({ step: 'retry', file: e.file });
+      }
+    }
+  }
+
   inspectFamily(manifestUrl: string, opts: { variant?: string } = {}): Promise<FamilyStatus> {
-    return this.#remote.inspectFamily(manifestUrl, opts);
+    return this.#call((r) => r.inspectFamily(manifestUrl, opts));
   }
 
   bestGenerator(manifestUrls: string[]): Promise<FamilyStatus | null> {
-    return this.#remote.bestGenerator(manifestUrls);
+    return this.#call((r) => r.bestGenerator(manifestUrls));
   }
 
   downloadFamily(manifestUrl: string, opts: { variant?: string } = {}, onProgress?: (p: DownloadProgress) => void): Promise<FamilyStatus> {
-    return this.#remote.downloadFamily(manifestUrl, opts, onProgress && Comlink.proxy(onProgress));
+    return this.#call((r) => r.downloadFamily(manifestUrl, opts, onProgress && Comlink.proxy(onProgress)));
   }
 
   cancelDownload(): Promise<void> {
-    return this.#remote.cancelDownload();
+    return this.#call((r) => r.cancelDownload());
   }
 
   importCheckpoint(req: ImportRequest, onProgress?: (p: ImportProgress) => void): Promise<ImportedFamily> {
-    return this.#remote.importCheckpoint(req, onProgress && Comlink.proxy(onProgress));
+    return this.#call((r) => r.importCheckpoint(req, onProgress && Comlink.proxy(onProgress)));
   }
 
   inspectCheckpoint(manifestUrl: string): Promise<CheckpointStatus> {
-    return this.#remote.inspectCheckpoint(manifestUrl);
+    return this.#call((r) => r.inspectCheckpoint(manifestUrl));
   }
 
   getCheckpoint(manifestUrl: string, opts: { keepSource: boolean }, onProgress?: (p: GetProgress) => void): Promise<ImportedFamily> {
-    return this.#remote.getCheckpoint(manifestUrl, opts, onProgress && Comlink.proxy(onProgress));
+    return this.#call((r) => r.getCheckpoint(manifestUrl, opts, onProgress && Comlink.proxy(onProgress)));
   }
 
   deleteCheckpointDownload(manifestUrl: string): Promise<void> {
-    return this.#remote.deleteCheckpointDownload(manifestUrl);
+    return this.#call((r) => r.deleteCheckpointDownload(manifestUrl));
   }
 
   cancelImport(): Promise<void> {
-    return this.#remote.cancelImport();
+    return this.#call((r) => r.cancelImport());
   }
 
   deleteFamily(manifestUrl: string): Promise<void> {
-    return this.#remote.deleteFamily(manifestUrl);
+    return this.#call((r) => r.deleteFamily(manifestUrl));
   }
 
   storageInfo(): Promise<StorageInfo> {
-    return this.#remote.storageInfo();
+    return this.#call((r) => r.storageInfo());
   }
 
   promptInfo(prompt: string): Promise<PromptInfo> {
-    return this.#remote.promptInfo(prompt);
+    return this.#call((r) => r.promptInfo(prompt));
   }
 
   generatorPromptInfo(prompt: string): Promise<PromptTokens> {
-    return this.#remote.generatorPromptInfo(prompt);
+    return this.#call((r) => r.generatorPromptInfo(prompt));
   }
 
   /** After a GPU device loss the images without a result are scored on WASM; the report covers all. */
   score(req: ScoreRequest, onEvent?: (e: ScoreEvent) => void): Promise<ScoreReport> {
     const relay = Comlink.proxy((e: ScoreEvent) => onEvent?.(e));
     return this.#recovering(
-      () => this.#remote.score(req, relay),
+      () => this.#call((r) => r.score(req, relay)),
       // The finished results go back to the engine, which scores the others and ranks them all.
-      (lost: DeviceLostError<ScoredImage>) => this.#remote.score({ ...req, scored: [...(req.scored ?? []), ...lost.finished] }, relay),
+      (lost: DeviceLostError<ScoredImage>) => this.#call((r) => r.score({ ...req, scored: [...(req.scored ?? []), ...lost.finished] }, relay)),
       onEvent,
     );
   }
@@ -132,11 +177,11 @@ export class EngineClient implements EngineApi {
   generate(req: GenerateRequest, onEvent?: (e: GenerateEvent) => void): Promise<GenerateReport> {
     const relay = Comlink.proxy((e: GenerateEvent) => onEvent?.(e));
     return this.#recovering(
-      () => this.#remote.generate(req, relay),
+      () => this.#call((r) => r.generate(req, relay)),
       async (lost: DeviceLostError<Candidate>) => {
         // Candidates are made in order, so what is unfinished is the tail of the run.
         if (!lost.unfinished.length) return { candidates: lost.finished, cancelled: false };
-        const r = await this.#remote.generate({ ...req, from: Math.min(...lost.unfinished) }, relay);
+        const r = await this.#call((remote) => remote.generate({ ...req, from: Math.min(...lost.unfinished) }, relay));
         return { candidates: [...lost.finished, ...r.candidates], cancelled: r.cancelled };
       },
       onEvent,
@@ -156,34 +201,51 @@ export class EngineClient implements EngineApi {
       return await call();
     } catch (e) {
       if (!(e instanceof DeviceLostError) || this.#setup.init?.backend === 'wasm') throw e;
-      await this.#restartOnWasm();
+      await this.#restart({ backend: 'wasm' }, 'the GPU device was lost');
       onEvent?.({ ...MOVED, reason: `GPU device lost (${e.reason}): continuing on WASM` });
       return redo(e as DeviceLostError<T>);
     }
   }
 
   simulateGpuDeviceLoss(): Promise<boolean> {
-    return this.#remote.simulateGpuDeviceLoss();
+    return this.#call((r) => r.simulateGpuDeviceLoss());
   }
 
   cancel(): Promise<void> {
-    return this.#remote.cancel();
+    return this.#call((r) => r.cancel());
   }
 
-  /** Last resort (e.g. switching backend): pending calls are not settled by comlink, so stop first. */
+  /** Test hook (?test-hooks): loads of sources naming `match` hang in every worker; loads are bounded by `boundMs`. */
+  simulateLoadHang(match: string, boundMs = loadBoundMs(0, this.#ep)): Promise<void> {
+    this.#hang = { match, boundMs };
+    return this.#call((r) => r.simulateLoadHang(match));
+  }
+
+  /**
+   * Last resort (switching backend): the old worker's pending calls are left unsettled, as their
+   * caller is being replaced too.
+   */
   terminate(): void {
-    this.#remote[Comlink.releaseProxy]();
-    this.#worker.terminate();
+    this.#gen.remote[Comlink.releaseProxy]();
+    this.#gen.worker.terminate();
   }
 
-  async #restartOnWasm(): Promise<void> {
+  /**
+   * A fresh worker set up as this one was, with `change` to its init; the old one's calls end. A
+   * model that does not load again there is left out and named in the error, after the others.
+   */
+  async #restart(change: Partial<UiInit>, why: string): Promise<void> {
     const setup = this.#setup;
+    const old = this.#gen;
     this.terminate();
-    this.#worker = this.#spawn();
-    this.#remote = Comlink.wrap<EngineApi>(this.#worker.endpoint);
-    await this.init({ ...setup.init, backend: 'wasm' });
-    if (setup.scorer) await this.loadScorer(setup.scorer);
-    if (setup.generator) await this.loadGenerator(...setup.generator);
+    old.end(new EngineRestartedError(`the engine was restarted (${why}); this call was stopped`));
+    this.#gen = generation(this.#spawn());
+    await this.init({ ...setup.init, ...change });
+    if (this.#hang) await this.#call((r) => r.simulateLoadHang(this.#hang!.match));
+    const failed: string[] = [];
+    if (setup.scorer) await this.loadScorer(...setup.scorer).catch((e: Error) => failed.push(`the reward model (${e.message})`));
+    if (setup.generator) await this.loadGenerator(...setup.generator).catch((e: Error) => failed.push(`the generator (${e.message})`));
+    if (failed.length) throw new EngineRestartedError(`the engine was restarted (${why}) and could not load ${failed.join(' or ')} again`);
   }
 }
 

@@ -47,6 +47,10 @@ describe('importing a checkpoint into the model store', () => {
     expect(status.state).toBe('cached');
     const loaded = await engine.loadScorer({ kind: 'store', manifestUrl: imported.url });
     expect(loaded).toMatchObject({ id: 'my-vp-score', dtype: 'q8' });
+    // The model's size is its graph and its weights (model.onnx_data), not the graph file alone.
+    const graphFiles = status.fileStatus.filter((f) => /\.onnx(_data)?$/.test(f.name));
+    expect(graphFiles).toHaveLength(2);
+    expect(loaded.modelBytes).toBe(graphFiles.reduce((n, f) => n + f.present, 0));
     const ours = (await engine.score({ prompt: PROMPT, images: asInputs(sixImages()) })).results.map((r) => r.reward!);
     const worst = Math.max(...ours.map((r, i) => Math.abs(r - python[i])));
     console.log(`imported q8 vs Python fp32 export: max |Δreward| ${worst.toExponential(2)}`);

@@ -3,8 +3,8 @@
 // with the Python exporter's graph and manifest, made in TypeScript, streamed: the float32 graph's
 // weights are read from the checkpoint one at a time as a converter pass or the writer needs them,
 // big converted tensors wait in a scratch file, and each variant's files are written piece by piece
-// (model-writer.ts). The weights sit in their own file so that loading hands them to onnxruntime
-// as a Blob, never as a second copy in JS (runtime/ort-session.ts). Memory
+// (model-writer.ts). The weights sit in their own file (model.onnx_data), the layout onnxruntime
+// loads without a protobuf of the whole model (runtime/ort-session.ts). Memory
 // holds the graph's structure and about one weight, never a model: what lets the browser import
 // the 1.8 GB ImageReward checkpoint. The same code writes `preflens import`'s folders in Node.
 import { MANIFEST_FILE, manifestText, modelFileOf, validateVpManifest, VP_IMAGE_SIZE, VP_MAX_LENGTH, type VpDtype, type VpScoreManifest } from '../families/vp-score-manifest.ts';

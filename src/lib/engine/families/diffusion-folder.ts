@@ -41,6 +41,8 @@ export async function readDiffusionFolder(
   if (!own) throw new ModelFileError(`${origin} has no ${variant} variant`);
   const decoder = decoderOf(manifest, decoderChoice);
   const files = { ...own, vae_decoder: decoder.entry ?? own.vae_decoder };
+  // The tokenizer first: the load's last progress line is then a graph, whose sessions are built next.
+  const tokenizerJson = await readJson(read, origin, tokenizerEntry(manifest));
   const graphs = {} as Record<GraphName, Uint8Array>;
   const externalData: DiffusionFolder['externalData'] = {};
   for (const g of GRAPHS) {
@@ -48,6 +50,5 @@ export async function readDiffusionFolder(
     graphs[g] = bytes;
     if (data) externalData[g] = data;
   }
-  const tokenizerJson = await readJson(read, origin, tokenizerEntry(manifest));
   return { manifest, variant, decoderChoice, decoder: decoder.contract, files, graphs, externalData, tokenizerJson, origin };
 }

@@ -4,7 +4,8 @@
 import type { ReadFile } from './read-file.ts';
 
 export interface LoadProgress {
-  step: 'read' | 'prepare';
+  /** 'retry': the load went quiet past its bound and starts again in a fresh worker (worker/load-guard.ts). */
+  step: 'read' | 'prepare' | 'retry';
   file: string;
   /** The file's size, once read. */
   bytes?: number;

@@ -26,8 +26,9 @@ export async function readVpScoreFolder(
 ): Promise<VpScoreFolder> {
   const m = manifest ?? (await readVpManifest(readFile, origin));
   const d = dtype ?? m.dtype ?? 'fp32';
-  const { bytes: modelBytes, externalData } = await readGraph(readFile, origin, vpModelEntry(m, d));
+  // The tokenizer first: the load's last progress line is then the graph, whose session is built next.
   const tokenizerJson = await readJson(readFile, origin, vpTokenizerEntry(m));
+  const { bytes: modelBytes, externalData } = await readGraph(readFile, origin, vpModelEntry(m, d));
   return { manifest: m, dtype: d, modelBytes, externalData, tokenizerJson, origin };
 }
 

@@ -28,7 +28,17 @@ export interface RuntimeOptions {
   adapter?: GpuAdapterLike;
   /** Bench and tests: a build other than the one chosen for this EP. */
   build?: OrtBuildName;
+  externalData?: ExternalDataForm;
 }
+
+/**
+ * 'bytes': external data always read into JS first; 'blob' (bench only): a Blob handed to the JSPI
+ * build, which reads it per initializer. Blobs saved 0.38 GiB at the full-size q8's load, but 7 of
+ * 15 such loads in Chromium stopped for good at 0 % CPU with 2 threads and 7 of 15 with 1 thread,
+ * while 15 of 15 bytes loads finished (`npm run stress:load`, BENCHMARKS.md, issue 23).
+ */
+export type ExternalDataForm = 'blob' | 'bytes';
+let externalDataForm: ExternalDataForm = 'bytes';
 
 let chain: Promise<unknown> = Promise.resolve();
 /** The build configureRuntime() loaded: one per worker (a backend switch starts a new worker). */
@@ -103,6 +113,7 @@ export async function configureRuntime(opts: RuntimeOptions): Promise<{ numThrea
   const numThreads = opts.numThreads ?? (host.node || isolated ? Math.min(4, cores) : 1);
   const { env } = loaded.ort;
   env.wasm.numThreads = numThreads;
+  externalDataForm = opts.externalData ?? 'bytes';
   env.logLevel = 'error';
   if (opts.ep === 'webgpu' && opts.adapter) {
     (env.webgpu as { adapter?: unknown }).adapter = opts.adapter;
@@ -169,12 +180,11 @@ export const externalBytes = (items: readonly ExternalData[]): number =>
   items.reduce((n, { data }) => n + (data instanceof Uint8Array ? data.byteLength : data.size), 0);
 
 /**
- * External data as this build takes it: the JSPI build reads a Blob per initializer (the weights go
- * from disk into their tensors, never whole into JS); the others, onnxruntime-node included, need
- * the bytes, read here.
+ * External data as onnxruntime gets it: bytes, read here (see ExternalDataForm for why not Blobs,
+ * which only the JSPI build could take).
  */
 async function externalDataFor(items: readonly ExternalData[]): Promise<{ path: string; data: Uint8Array | Blob }[]> {
-  const blobs = !native && loaded !== null && ORT_BUILDS[loaded.name].blobExternalData;
+  const blobs = !native && loaded !== null && ORT_BUILDS[loaded.name].blobExternalData && externalDataForm === 'blob';
   return Promise.all(items.map(async ({ path, data }) => ({
     path,
     data: data instanceof Uint8Array || blobs ? data : new Uint8Array(await data.arrayBuffer()),
