@@ -38,10 +38,15 @@ export class FamiliesState {
   importProgress = $state<ImportProgress | null>(null);
   importError = $state<Error | null>(null);
   imported = $state<string | null>(null);
-  /** Published checkpoints: status, errors, the one being fetched and converted and its progress. */
+  /**
+   * Published checkpoints: status, why the manifest could not be read, how the last Get failed
+   * (kept until the user dismisses it or acts again: a refresh of the card must not hide it), the
+   * one being fetched and converted and its progress.
+   */
   checkpointUrls: string[];
   checkpoints = $state<Record<string, CheckpointStatus>>({});
   checkpointErrors = $state<Record<string, Error>>({});
+  getErrors = $state<Record<string, Error>>({});
   getting = $state<string | null>(null);
   getProgress = $state<GetProgress | null>(null);
 
@@ -205,12 +210,12 @@ export class FamiliesState {
     if (!client || this.getting || this.importing) return;
     this.getting = url;
     this.getProgress = null;
-    delete this.checkpointErrors[url];
+    delete this.getErrors[url];
     try {
       const family = await client.getCheckpoint(url, { keepSource }, (p) => (this.getProgress = p));
       await this.#listImported(family.url);
     } catch (e) {
-      if ((e as Error).name !== 'CancelledError') this.checkpointErrors[url] = e as Error;
+      if ((e as Error).name !== 'CancelledError') this.getErrors[url] = e as Error;
     } finally {
       this.getting = null;
       this.getProgress = null;
@@ -221,10 +226,11 @@ export class FamiliesState {
 
   /** Free the space of a kept or half-downloaded checkpoint (the imported model stays). */
   async deleteCheckpointDownload(url: string): Promise<void> {
+    delete this.getErrors[url];
     try {
       await this.engine.client?.deleteCheckpointDownload(url);
     } catch (e) {
-      this.checkpointErrors[url] = e as Error;
+      this.getErrors[url] = e as Error;
     }
     await this.refreshCheckpoint(url);
     await this.refreshStorage();
