@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { zipSync } from 'fflate';
-import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { Engine } from '../../../src/lib/engine/engine.ts';
 import { CancelledError, CheckpointError, DownloadError, ManifestError, ModelFileError } from '../../../src/lib/engine/errors.ts';
 import { checkpointStatus, getCheckpoint, type GetFailure, type GetProgress } from '../../../src/lib/engine/families/checkpoint-get.ts';
@@ -151,6 +151,29 @@ describe('getting a checkpoint', () => {
       const e = await t.get(m).catch((x) => x);
       expect(e).toBeInstanceOf(CheckpointError);
       expect((e as GetFailure).getStep).toBe('convert');
+    }
+  });
+
+  it('offline, an imported checkpoint\'s card reads the manifest kept by its Get: imported, not a download error', async () => {
+    const { store } = setup();
+    const url = 'https://link.example/reward.json';
+    const text = JSON.stringify(manifest());
+    const engine = new Engine({ store });
+    await engine.init({ backend: 'wasm' });
+    vi.stubGlobal('fetch', async (u: string) => (u === url ? new Response(text) : new Response('no', { status: 404 })));
+    try {
+      await expect(engine.inspectCheckpoint(url)).resolves.toMatchObject({ imported: false });
+      expect((await engine.inspectCheckpoint(url)).manifestStored).toBeUndefined();
+      await engine.getCheckpoint(url, { keepSource: false });
+      vi.stubGlobal('fetch', async () => {
+        throw new TypeError('Failed to fetch');
+      });
+      expect(await engine.inspectCheckpoint(url)).toMatchObject({ imported: true, manifestStored: true, manifest: { id: 'fixture-reward' } });
+      // A manifest never got is not invented: the fetch's own error.
+      await expect(engine.inspectCheckpoint('https://link.example/other.json')).rejects.toThrow(DownloadError);
+    } finally {
+      vi.unstubAllGlobals();
+      await engine.dispose();
     }
   });
 

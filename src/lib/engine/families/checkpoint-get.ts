@@ -10,6 +10,7 @@ import { CheckpointError, ModelFileError, PrefLensError } from '../errors.ts';
 import type { DownloadProgress, FileStatus, ModelStore } from '../store/model-store.ts';
 import { checkpointFiles, type CheckpointManifest } from './checkpoint-manifest.ts';
 import { importFamily, type ImportedFamily } from './family-import.ts';
+import { importedFrom } from './import-source.ts';
 import { importedFamilyUrl } from './imported-url.ts';
 import type { VpDtype } from './vp-score-manifest.ts';
 
@@ -32,13 +33,19 @@ export interface CheckpointStatus {
   imported: boolean;
   /** The checkpoint and vocabulary on this device (downloaded, partly, or not). */
   files: FileStatus[];
+  /** Imported with "Import a checkpoint…" from this very file (same sha256), not by this card. */
+  importedByHand?: boolean;
+  /** The manifest's host could not be reached: this is the copy kept when it was imported. */
+  manifestStored?: boolean;
 }
 
 export async function checkpointStatus(store: ModelStore, m: CheckpointManifest): Promise<CheckpointStatus> {
   const { checkpoint, vocab } = checkpointFiles(m);
-  const familyUrl = importedFamilyUrl(m.id);
-  const imported = !!(await store.readDocument(familyUrl).catch(() => null));
-  return { manifest: m, familyUrl, imported, files: await store.status([checkpoint, vocab]) };
+  const files = await store.status([checkpoint, vocab]);
+  const own = importedFamilyUrl(m.id);
+  if (await store.readDocument(own).catch(() => null)) return { manifest: m, familyUrl: own, imported: true, files };
+  const byHand = await importedFrom(store, m.checkpoint.sha256);
+  return { manifest: m, familyUrl: byHand ?? own, imported: !!byHand, ...(byHand ? { importedByHand: true } : {}), files };
 }
 
 export async function getCheckpoint(store: ModelStore, m: CheckpointManifest, o: {
