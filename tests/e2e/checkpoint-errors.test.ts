@@ -54,7 +54,7 @@ async function openModels(page: Page, url: string): Promise<void> {
  */
 async function stays(error: Locator): Promise<void> {
   let seen = 0;
-  await expect.poll(async () => ((await error.count()) ? ++seen : (seen = -Infinity)), { intervals: [100], timeout: 15_000 })
+  await expect.poll(async () => ((await error.count()) ? ++seen : (seen = -Infinity)), { interval: 100, timeout: 15_000 })
     .toBeGreaterThanOrEqual(20);
 }
 

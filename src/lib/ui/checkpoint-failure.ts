@@ -45,3 +45,13 @@ export function getFailureWords(e: Error, c: CheckpointStatus | undefined): Fail
   // Before any download: the manifest itself could not be fetched or read.
   return { hint: 'Nothing was downloaded. Check the connection (or the manifest link), then press the button again.' };
 }
+
+/** Why the card could not read its manifest, in the card's terms (nothing was downloaded either way). */
+export function manifestHint(e: Error, linked: boolean): string {
+  if (e.name === 'DownloadError') {
+    return `Nothing was downloaded. Check the connection${linked ? ' and the link' : ''}, then reload the page.`;
+  }
+  return linked
+    ? 'Nothing was downloaded. Ask whoever gave you the link for one to a PrefLens checkpoint manifest over https.'
+    : 'Nothing was downloaded. This copy of PrefLens ships a damaged manifest: reload the page, or report it.';
+}

@@ -6,10 +6,8 @@ import type { CheckpointStatus, DownloadProgress, FamilyStatus, GetProgress, Imp
 import type { EngineState } from './engine-state.svelte.ts';
 import { isImportedFamily } from '../engine/families/imported-url.ts';
 import { fetchableUrl } from '../engine/families/file-entry.ts';
-import { loadAdded, saveAdded, SHIPPED_FAMILIES } from './known-families.ts';
-
-/** Published checkpoints the app can get and import by itself ("Get ImageReward"). */
-export const SHIPPED_CHECKPOINTS = () => [new URL('manifests/imagereward.json', document.baseURI).href];
+import { loadAdded, saveAdded, SHIPPED_CHECKPOINTS, SHIPPED_FAMILIES } from './known-families.ts';
+import { isLinkedCheckpoint, linkRefusal } from './checkpoint-link.ts';
 
 /** An absolute https manifest URL (http only for this machine), or an Error saying what is wrong. */
 export function checkedFamilyUrl(raw: string, base = document.baseURI): string {
@@ -62,6 +60,8 @@ export class FamiliesState {
   }
 
   async refreshCheckpoint(url: string): Promise<void> {
+    const refused = isLinkedCheckpoint(url) && linkRefusal(url);
+    if (refused) return void (this.checkpointErrors[url] = refused); // never fetched
     try {
       const c = await this.engine.client?.inspectCheckpoint(url);
       if (c) this.checkpoints[url] = c;
@@ -187,10 +187,13 @@ export class FamiliesState {
     this.importProgress = null;
     this.importError = null;
     this.imported = null;
+    // The published checkpoints on the cards: importing one of those very files marks its card as done.
+    const recognise = Object.values(this.checkpoints).map((c) => ({ bytes: c.manifest.checkpoint.bytes, sha256: c.manifest.checkpoint.sha256 }));
     try {
-      const { url } = await client.importCheckpoint(req, (p) => (this.importProgress = p));
+      const { url } = await client.importCheckpoint({ ...req, recognise }, (p) => (this.importProgress = p));
       this.imported = url;
       await this.#listImported(url);
+      await Promise.all(this.checkpointUrls.map((u) => this.refreshCheckpoint(u)));
     } catch (e) {
       if ((e as Error).name !== 'CancelledError') this.importError = e as Error;
     } finally {
