@@ -142,7 +142,7 @@ describe.each([
     const shipped = page.locator('[data-testid="checkpoint"][data-url$="/manifests/imagereward.json"]');
     await shipped.and(page.locator('[data-state="missing"]')).waitFor({ timeout: 30_000 });
     expect(await shipped.getByTestId('get-checkpoint').textContent()).toMatch(/Get ImageReward · 1\.79 GB/);
-    expect(await shipped.getByTestId('checkpoint-note').textContent()).toMatch(/Checked for shape only/);
+    expect(await shipped.getByTestId('checkpoint-note').textContent()).toMatch(/tested with a small stand-in model of this format/);
 
     const card = page.locator(`[data-testid="checkpoint"][data-url="${published}"]`);
     await card.and(page.locator('[data-state="missing"]')).waitFor({ timeout: 30_000 });

@@ -6,10 +6,8 @@ import type { CheckpointStatus, DownloadProgress, FamilyStatus, GetProgress, Imp
 import type { EngineState } from './engine-state.svelte.ts';
 import { isImportedFamily } from '../engine/families/imported-url.ts';
 import { fetchableUrl } from '../engine/families/file-entry.ts';
-import { loadAdded, saveAdded, SHIPPED_FAMILIES } from './known-families.ts';
-
-/** Published checkpoints the app can get and import by itself ("Get ImageReward"). */
-export const SHIPPED_CHECKPOINTS = () => [new URL('manifests/imagereward.json', document.baseURI).href];
+import { loadAdded, saveAdded, SHIPPED_CHECKPOINTS, SHIPPED_FAMILIES } from './known-families.ts';
+import { isLinkedCheckpoint, linkRefusal } from './checkpoint-link.ts';
 
 /** An absolute https manifest URL (http only for this machine), or an Error saying what is wrong. */
 export function checkedFamilyUrl(raw: string, base = document.baseURI): string {
@@ -38,10 +36,15 @@ export class FamiliesState {
   importProgress = $state<ImportProgress | null>(null);
   importError = $state<Error | null>(null);
   imported = $state<string | null>(null);
-  /** Published checkpoints: status, errors, the one being fetched and converted and its progress. */
+  /**
+   * Published checkpoints: status, why the manifest could not be read, how the last Get failed
+   * (kept until the user dismisses it or acts again: a refresh of the card must not hide it), the
+   * one being fetched and converted and its progress.
+   */
   checkpointUrls: string[];
   checkpoints = $state<Record<string, CheckpointStatus>>({});
   checkpointErrors = $state<Record<string, Error>>({});
+  getErrors = $state<Record<string, Error>>({});
   getting = $state<string | null>(null);
   getProgress = $state<GetProgress | null>(null);
 
@@ -57,6 +60,8 @@ export class FamiliesState {
   }
 
   async refreshCheckpoint(url: string): Promise<void> {
+    const refused = isLinkedCheckpoint(url) && linkRefusal(url);
+    if (refused) return void (this.checkpointErrors[url] = refused); // never fetched
     try {
       const c = await this.engine.client?.inspectCheckpoint(url);
       if (c) this.checkpoints[url] = c;
@@ -182,10 +187,13 @@ export class FamiliesState {
     this.importProgress = null;
     this.importError = null;
     this.imported = null;
+    // The published checkpoints on the cards: importing one of those very files marks its card as done.
+    const recognise = Object.values(this.checkpoints).map((c) => ({ bytes: c.manifest.checkpoint.bytes, sha256: c.manifest.checkpoint.sha256 }));
     try {
-      const { url } = await client.importCheckpoint(req, (p) => (this.importProgress = p));
+      const { url } = await client.importCheckpoint({ ...req, recognise }, (p) => (this.importProgress = p));
       this.imported = url;
       await this.#listImported(url);
+      await Promise.all(this.checkpointUrls.map((u) => this.refreshCheckpoint(u)));
     } catch (e) {
       if ((e as Error).name !== 'CancelledError') this.importError = e as Error;
     } finally {
@@ -205,12 +213,12 @@ export class FamiliesState {
     if (!client || this.getting || this.importing) return;
     this.getting = url;
     this.getProgress = null;
-    delete this.checkpointErrors[url];
+    delete this.getErrors[url];
     try {
       const family = await client.getCheckpoint(url, { keepSource }, (p) => (this.getProgress = p));
       await this.#listImported(family.url);
     } catch (e) {
-      if ((e as Error).name !== 'CancelledError') this.checkpointErrors[url] = e as Error;
+      if ((e as Error).name !== 'CancelledError') this.getErrors[url] = e as Error;
     } finally {
       this.getting = null;
       this.getProgress = null;
@@ -221,10 +229,11 @@ export class FamiliesState {
 
   /** Free the space of a kept or half-downloaded checkpoint (the imported model stays). */
   async deleteCheckpointDownload(url: string): Promise<void> {
+    delete this.getErrors[url];
     try {
       await this.engine.client?.deleteCheckpointDownload(url);
     } catch (e) {
-      this.checkpointErrors[url] = e as Error;
+      this.getErrors[url] = e as Error;
     }
     await this.refreshCheckpoint(url);
     await this.refreshStorage();

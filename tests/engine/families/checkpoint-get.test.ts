@@ -5,10 +5,11 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { zipSync } from 'fflate';
+import { beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { Engine } from '../../../src/lib/engine/engine.ts';
-import { CancelledError, ManifestError } from '../../../src/lib/engine/errors.ts';
-import { checkpointStatus, getCheckpoint, type GetProgress } from '../../../src/lib/engine/families/checkpoint-get.ts';
+import { CancelledError, CheckpointError, DownloadError, ManifestError, ModelFileError } from '../../../src/lib/engine/errors.ts';
+import { checkpointStatus, getCheckpoint, type GetFailure, type GetProgress } from '../../../src/lib/engine/families/checkpoint-get.ts';
 import { checkpointFiles, parseCheckpointManifest, type CheckpointManifest } from '../../../src/lib/engine/families/checkpoint-manifest.ts';
 import { memoryScratch } from '../../../src/lib/engine/convert/scratch.ts';
 import { MemoryStorage } from '../../../src/lib/engine/store/memory-storage.ts';
@@ -105,6 +106,75 @@ describe('getting a checkpoint', () => {
     const wrong = manifest({ checkpoint: { ...manifest().checkpoint, sha256: sha(VOCAB) } });
     await expect(bad.get(wrong)).rejects.toThrow(/ckpt\.pt downloaded from .* has sha256 .* the manifest expects/);
     expect(await checkpointStatus(bad.store, wrong)).toMatchObject({ imported: false, files: [{ state: 'missing' }, { state: 'cached' }] });
+  });
+
+  it('a failure says where it stopped: a wrong sha256 or a missing file in the download; a file that is no checkpoint in the conversion, removed unless kept', async () => {
+    const bad = setup();
+    const wrong = await bad.get(manifest({ checkpoint: { ...manifest().checkpoint, sha256: sha(VOCAB) } })).catch((e) => e);
+    expect(wrong).toBeInstanceOf(ModelFileError);
+    expect((wrong as GetFailure).getStep).toBe('download');
+
+    const gone = await bad.get(manifest({ checkpoint: { ...manifest().checkpoint, file: `${HOST}gone.pt` } })).catch((e) => e);
+    expect(gone).toBeInstanceOf(DownloadError);
+    expect(gone.message).toMatch(/HTTP 404/);
+    expect((gone as GetFailure).getStep).toBe('download');
+
+    // The host's "checkpoint" is a text file with the sha256 the manifest names: getting it again
+    // would bring the same bytes, so they are not kept (unless the user asked to keep the download).
+    const text = { checkpoint: { ...manifest().checkpoint, bytes: VOCAB.byteLength, sha256: sha(VOCAB) } };
+    for (const keepSource of [false, true]) {
+      const t = setup({ bytes: VOCAB });
+      const e = await t.get(manifest(text), { keepSource }).catch((x) => x);
+      expect(e).toBeInstanceOf(CheckpointError);
+      expect((e as GetFailure).getStep).toBe('convert');
+      const states = (await checkpointStatus(t.store, manifest(text))).files.map((f) => f.state);
+      expect(states).toEqual(keepSource ? ['cached', 'cached'] : ['missing', 'missing']);
+    }
+  });
+
+  it('a file of another size than the manifest says is removed (resuming it would fail again); a zip that is no checkpoint and a truncated checkpoint fail the conversion', async () => {
+    for (const bytes of [CKPT.byteLength - 1000, CKPT.byteLength + 1000]) {
+      const t = setup();
+      const m = manifest({ checkpoint: { ...manifest().checkpoint, bytes } });
+      const e = await t.get(m).catch((x) => x);
+      expect(e, `${bytes}`).toBeInstanceOf(ModelFileError);
+      expect(e.message).toMatch(bytes > CKPT.byteLength ? /the server has only .* the manifest says/ : /sent more than/);
+      expect((e as GetFailure).getStep).toBe('download');
+      expect((await checkpointStatus(t.store, m)).files.map((f) => f.state)).toEqual(['missing', 'cached']);
+    }
+    // A zip of other things and the checkpoint cut short, each with the sha256 the manifest names:
+    // the download passes its check and the conversion refuses.
+    const zip = zipSync({ 'notes/readme.txt': [VOCAB, { level: 0 }] });
+    for (const bytes of [zip, CKPT.subarray(0, CKPT.byteLength >> 1)]) {
+      const t = setup({ bytes });
+      const m = manifest({ checkpoint: { ...manifest().checkpoint, bytes: bytes.byteLength, sha256: sha(bytes) } });
+      const e = await t.get(m).catch((x) => x);
+      expect(e).toBeInstanceOf(CheckpointError);
+      expect((e as GetFailure).getStep).toBe('convert');
+    }
+  });
+
+  it('offline, an imported checkpoint\'s card reads the manifest kept by its Get: imported, not a download error', async () => {
+    const { store } = setup();
+    const url = 'https://link.example/reward.json';
+    const text = JSON.stringify(manifest());
+    const engine = new Engine({ store });
+    await engine.init({ backend: 'wasm' });
+    vi.stubGlobal('fetch', async (u: string) => (u === url ? new Response(text) : new Response('no', { status: 404 })));
+    try {
+      await expect(engine.inspectCheckpoint(url)).resolves.toMatchObject({ imported: false });
+      expect((await engine.inspectCheckpoint(url)).manifestStored).toBeUndefined();
+      await engine.getCheckpoint(url, { keepSource: false });
+      vi.stubGlobal('fetch', async () => {
+        throw new TypeError('Failed to fetch');
+      });
+      expect(await engine.inspectCheckpoint(url)).toMatchObject({ imported: true, manifestStored: true, manifest: { id: 'fixture-reward' } });
+      // A manifest never got is not invented: the fetch's own error.
+      await expect(engine.inspectCheckpoint('https://link.example/other.json')).rejects.toThrow(DownloadError);
+    } finally {
+      vi.unstubAllGlobals();
+      await engine.dispose();
+    }
   });
 
   it('cancel while downloading keeps the bytes (Get resumes); while converting keeps the checkpoint and no half model', async () => {

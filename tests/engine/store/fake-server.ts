@@ -24,6 +24,8 @@ export function fakeServer(files: Record<string, FakeFile>, chunk = 1000): FakeS
     const f = files[url];
     if (!f) return new Response('not found', { status: 404, statusText: 'Not Found' });
     const start = range && !f.ignoreRange ? Number(/bytes=(\d+)-/.exec(range)![1]) : 0;
+    // Like a real host (and model-server.ts): a range past the end is refused.
+    if (start > 0 && start >= f.bytes.byteLength) return new Response(null, { status: 416, headers: { 'content-range': `bytes */${f.bytes.byteLength}` } });
     const body = f.bytes.subarray(start);
     const drop = f.drops && f.drops > 0 ? f.dropAfter : undefined;
     if (drop !== undefined) f.drops!--;

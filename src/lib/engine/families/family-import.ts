@@ -9,6 +9,7 @@ import { StorageQuotaError } from '../errors.ts';
 import { isQuotaError } from '../store/file-storage.ts';
 import type { ModelStore, StoreFile } from '../store/model-store.ts';
 import { importedFamilyUrl } from './imported-url.ts';
+import { recordSource, type KnownCheckpoint } from './import-source.ts';
 import { MANIFEST_FILE, type VpDtype, type VpScoreManifest } from './vp-score-manifest.ts';
 
 
@@ -28,6 +29,8 @@ export interface ImportRequest {
   mean?: number;
   std?: number;
   heads?: { vision: number; text: number };
+  /** Checkpoints the page offers: a file of one's size is hashed, and recorded when it is that one (import-source.ts). */
+  recognise?: KnownCheckpoint[];
 }
 
 export interface ImportedFamily {
@@ -62,6 +65,7 @@ export async function importFamily(store: ModelStore, req: ImportRequest, o: {
     const folder = await importCheckpoint(source, req.vocab, sink, {
       id, name: req.name, mean: req.mean, std: req.std, heads: req.heads, dtypes: o.dtypes, signal: o.signal, onProgress: o.onProgress,
     });
+    await recordSource(store, url, source, req.recognise);
     return { url, manifest: folder.manifest, dropped: folder.dropped };
   } catch (e) {
     await store.delete(written);

@@ -2,7 +2,7 @@
 // or imported from a checkpoint on this device or one the app fetched: "Get ImageReward"), what
 // each needs on this device, downloads and imports with their own cancels (either may run while
 // the user generates), deletion, storage use.
-import { BackendError } from '../errors.ts';
+import { BackendError, DownloadError } from '../errors.ts';
 import type { ImportProgress } from '../checkpoint/import-folder.ts';
 import { memoryScratch, type Scratch } from '../convert/scratch.ts';
 import { openBrowserStore } from '../store/browser-store.ts';
@@ -82,27 +82,44 @@ export class FamilyLibrary {
   }
 
   async inspectCheckpoint(url: string): Promise<CheckpointStatus> {
-    return checkpointStatus(this.families.store, await this.#checkpointManifest(url));
+    const { manifest, stored } = await this.#checkpointManifest(url);
+    return { ...(await checkpointStatus(this.families.store, manifest)), ...(stored ? { manifestStored: true } : {}) };
   }
 
   /** Download, import and tidy up a published checkpoint; one import or get at a time. */
   async getCheckpoint(url: string, keepSource: boolean, onProgress?: (p: GetProgress) => void): Promise<ImportedFamily> {
-    const m = await this.#checkpointManifest(url);
+    const { manifest: m, bytes } = await this.#checkpointManifest(url);
     const abort = this.#restart('import');
     const { ep, shaderF16 } = this.device();
     try {
-      return await getCheckpoint(this.families.store, m, { keepSource, dtypes: importDtypes(ep, shaderF16), scratch: this.#scratch, signal: abort.signal, onProgress });
+      const family = await getCheckpoint(this.families.store, m, { keepSource, dtypes: importDtypes(ep, shaderF16), scratch: this.#scratch, signal: abort.signal, onProgress });
+      // Kept with the model it became: offline, its card still knows the model is here.
+      await this.families.store.saveDocument(url, bytes);
+      return family;
     } finally {
       if (this.#import === abort) this.#import = null;
     }
   }
 
   async deleteCheckpointDownload(url: string): Promise<void> {
-    await deleteCheckpointDownload(this.families.store, await this.#checkpointManifest(url));
+    await deleteCheckpointDownload(this.families.store, (await this.#checkpointManifest(url)).manifest);
   }
 
-  async #checkpointManifest(url: string): Promise<CheckpointManifest> {
-    return parseCheckpointManifest(new TextDecoder().decode(await fetchManifest(url)), url);
+  /**
+   * Fetched each time (a published manifest may be corrected); when its host cannot be reached,
+   * the copy kept by a successful Get (`stored`), else the fetch's error.
+   */
+  async #checkpointManifest(url: string): Promise<{ manifest: CheckpointManifest; bytes: Uint8Array; stored: boolean }> {
+    let bytes: Uint8Array;
+    let stored = false;
+    try {
+      bytes = await fetchManifest(url);
+    } catch (e) {
+      const kept = e instanceof DownloadError ? await this.families.store.readDocument(url).catch(() => null) : null;
+      if (!kept) throw e;
+      [bytes, stored] = [kept, true];
+    }
+    return { manifest: parseCheckpointManifest(new TextDecoder().decode(bytes), url), bytes, stored };
   }
 
   cancelImport(): void {

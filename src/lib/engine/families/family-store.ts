@@ -4,7 +4,7 @@
 import type { EpName } from '../runtime/backend-choice.ts';
 import { ManifestError, ModelFileError } from '../errors.ts';
 import { fetchManifest } from './fetch-manifest.ts';
-import { isImportedFamily } from './imported-url.ts';
+import { importSourceUrl, isImportedFamily } from './imported-url.ts';
 import { parseFamily, planFamily, type FamilyManifest, type FamilyPlan } from './family-plan.ts';
 import type { ReadFile } from './read-file.ts';
 import type { DownloadProgress, FileState, FileStatus, ModelStore, StoreFile } from '../store/model-store.ts';
@@ -92,6 +92,7 @@ export class FamilyStore {
     }
     await this.store.delete(everyFile(manifest, url).filter((f) => !shared.has(f.url)));
     await this.store.delete([{ url, name: url, bytes: 0 }]);
+    if (isImportedFamily(url)) await this.store.delete([{ url: importSourceUrl(url), name: 'source.json', bytes: 0 }]);
   }
 
   /** Reads the plan's files from the store; the store verifies each (length, sha256). */

@@ -6,3 +6,5 @@ import { MANIFEST_FILE } from './vp-score-manifest.ts';
 export const IMPORT_ORIGIN = 'preflens-import://local/';
 export const importedFamilyUrl = (id: string) => `${IMPORT_ORIGIN}${id}/${MANIFEST_FILE}`;
 export const isImportedFamily = (url: string) => url.startsWith(IMPORT_ORIGIN);
+/** What an imported family was made from (import-source.ts): a document next to its manifest. */
+export const importSourceUrl = (familyUrl: string) => new URL('source.json', familyUrl).href;
