@@ -162,6 +162,38 @@ describe.each([
     expect(Math.max(...[...want].map(([file, sc]) => Math.abs(sc - got.get(file)!)))).toBeLessThanOrEqual(1e-4);
   });
 
+  // The label is read by a MutationObserver, so however fast the worker stops, what the button
+  // showed between the press and the stop is known (no race with the import's end).
+  if (!webgpu) it('Cancel says "Cancelling…" from the press until the import stops; nothing is stored', async () => {
+    const { page } = app.b;
+    await openSettled(page, `${app.url}?backend=${backend}&view=models`);
+    const families = await page.getByTestId('family').count();
+    // "Models stored here: …" (the site's usage after it may differ: the browser counts lazily).
+    const storedHere = async () => (await page.getByTestId('storage').textContent())!.split(' · ')[0];
+    const stored = await storedHere();
+    await importFixture(page, join(fixture, 'ckpt.pt'));
+    const cancel = page.getByTestId('import-cancel');
+    await cancel.waitFor({ timeout: 30_000 });
+    await page.evaluate(() => {
+      const seen: string[] = ((window as unknown as { cancelLabels: string[] }).cancelLabels = []);
+      const form = document.querySelector('[data-testid="import-form"]')!;
+      const note = () => {
+        const b = form.querySelector<HTMLButtonElement>('[data-testid="import-cancel"]');
+        const label = b ? `${b.textContent!.trim()}${b.disabled ? ' (disabled)' : ''}` : 'gone';
+        if (seen.at(-1) !== label) seen.push(label);
+      };
+      note();
+      new MutationObserver(note).observe(form, { subtree: true, childList: true, characterData: true, attributes: true });
+    });
+    await cancel.click();
+    await page.getByTestId('import-start').waitFor({ timeout: 60_000 });
+    expect(await page.evaluate(() => (window as unknown as { cancelLabels: string[] }).cancelLabels)).toEqual(['Cancel', 'Cancelling… (disabled)', 'gone']);
+    expect(await page.getByTestId('import-done').count()).toBe(0);
+    expect(await page.getByTestId('import-form').getByTestId('error').count()).toBe(0);
+    expect(await page.getByTestId('family').count()).toBe(families);
+    await expect.poll(storedHere).toBe(stored);
+  });
+
   // Telling a checkpoint from other files happens before any session or backend: tested on WASM.
   if (!webgpu) it('a file that is no checkpoint is named and nothing is stored', async () => {
     const { page } = app.b;

@@ -47,6 +47,8 @@ export class FamiliesState {
   getErrors = $state<Record<string, Error>>({});
   getting = $state<string | null>(null);
   getProgress = $state<GetProgress | null>(null);
+  /** Cancel was pressed on the running import or get: its button says so until the worker stops. */
+  cancellingImport = $state(false);
 
   constructor(private engine: EngineState, linked: string[] = [], linkedCheckpoints: string[] = []) {
     const abs = (u: string) => new URL(u, document.baseURI).href;
@@ -199,11 +201,13 @@ export class FamiliesState {
     } finally {
       this.importing = null;
       this.importProgress = null;
+      this.cancellingImport = false;
       await this.refreshStorage();
     }
   }
 
   cancelImport(): Promise<void> | undefined {
+    if (this.importing || this.getting) this.cancellingImport = true;
     return this.engine.client?.cancelImport();
   }
 
@@ -222,6 +226,7 @@ export class FamiliesState {
     } finally {
       this.getting = null;
       this.getProgress = null;
+      this.cancellingImport = false;
       await this.refreshCheckpoint(url);
       await this.refreshStorage();
     }

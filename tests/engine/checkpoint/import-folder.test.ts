@@ -128,4 +128,33 @@ describe('the streamed checkpoint import', () => {
     expect(files.has('model.onnx_data')).toBe(false);
     expect(files.has('model.q8.onnx')).toBe(false);
   });
+
+  // The page's cancel reaches the worker as a message event, a task of its own: modelled here by a
+  // MessagePort message posted from a progress event, which a pass run in one go (as before) only
+  // lets through once every weight is converted.
+  it.each(['q8', 'q4f16', 'fp16'] as const)('a cancel during the %s pass stops it before the next weight', async (dtype) => {
+    const source = fileSource(join(dir, 'ckpt.pt'));
+    const { sink, files } = memorySink();
+    const abort = new AbortController();
+    let total = 0;
+    let before = 0;
+    let after = 0;
+    const cancel = new MessageChannel();
+    cancel.port1.onmessage = () => abort.abort();
+    const e = await importCheckpoint(source, vocab(), sink, {
+      heads: FIXTURE_HEADS, dtypes: [dtype], signal: abort.signal,
+      onProgress: (p) => {
+        if (p.step !== 'convert') return;
+        total = p.total;
+        if (abort.signal.aborted) return void after++;
+        if (++before === 3) cancel.port2.postMessage('cancel');
+      },
+    }).catch((x) => x);
+    cancel.port1.close();
+    source.close();
+    expect(e).toBeInstanceOf(CancelledError);
+    expect(before).toBeLessThan(total / 2);
+    expect(after, 'weights converted after the cancel').toBe(0);
+    expect(files.size).toBe(0);
+  });
 });

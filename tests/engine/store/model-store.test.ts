@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { CancelledError, DownloadError, ModelFileError, StorageQuotaError } from '../../../src/lib/engine/errors.ts';
 import { MemoryStorage } from '../../../src/lib/engine/store/memory-storage.ts';
 import { ModelStore, type DownloadProgress, type StoreFile } from '../../../src/lib/engine/store/model-store.ts';
-import { MemoryRecords } from '../../../src/lib/engine/store/records.ts';
+import { findRecord, MemoryRecords } from '../../../src/lib/engine/store/records.ts';
 import { bytesOf, fakeServer, type FakeFile } from './fake-server.ts';
 
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
@@ -69,7 +69,7 @@ describe('model store: download', () => {
   it('records the sha256 on first download when the manifest has none, and verifies it later', async () => {
     const { store, storage, records } = setup({ [fileB.url]: { bytes: B } });
     await store.download([fileB]);
-    const rec = await records.get(fileB.url);
+    const rec = await findRecord(records, fileB);
     expect(rec).toMatchObject({ sha256: sha(B), shaSource: 'first-download', complete: true });
     storage.files.get(rec!.key)![100] ^= 0xff;
     await expect(store.read(fileB)).rejects.toThrow(/The cached b\.json is corrupt .* its first download says .* was removed/);
@@ -81,22 +81,22 @@ describe('model store: download', () => {
     await store.download([fileA, fileB]);
     const blob = await store.blob(fileA);
     expect(new Uint8Array(await blob.arrayBuffer())).toEqual(A);
-    const keyB = (await records.get(fileB.url))!.key;
+    const keyB = (await findRecord(records, fileB))!.key;
     storage.files.get(keyB)![100] ^= 0xff;
     await expect(store.blob(fileB)).rejects.toThrow(/The cached b\.json is corrupt .* its first download says .* was removed/);
-    const keyA = (await records.get(fileA.url))!.key;
+    const keyA = (await findRecord(records, fileA))!.key;
     storage.files.set(keyA, storage.files.get(keyA)!.subarray(0, 1000));
     await expect(store.blob(fileA)).rejects.toThrow('The cached a.onnx is truncated (1000 of 25000 bytes) and was removed');
-    expect(await records.get(fileA.url)).toBeUndefined();
+    expect(await findRecord(records, fileA)).toBeUndefined();
   });
 
   it('a truncated cached file is named and evicted', async () => {
     const { store, storage, records } = setup({ [fileA.url]: { bytes: A } });
     await store.download([fileA]);
-    const key = (await records.get(fileA.url))!.key;
+    const key = (await findRecord(records, fileA))!.key;
     storage.files.set(key, storage.files.get(key)!.subarray(0, 1000));
     await expect(store.read(fileA)).rejects.toThrow('The cached a.onnx is truncated (1000 of 25000 bytes) and was removed');
-    expect(await records.get(fileA.url)).toBeUndefined();
+    expect(await findRecord(records, fileA)).toBeUndefined();
   });
 
   it('cancel keeps the bytes and the next download resumes', async () => {
@@ -111,6 +111,74 @@ describe('model store: download', () => {
     expect(s.present).toBe(10_000);
     await store.download([fileA]);
     expect(server.log.at(-1)!.range).toBe('bytes=10000-');
+    expect(sha(await store.read(fileA))).toBe(sha(A));
+  });
+});
+
+// A stored download that does not fit the manifest: never resumed into a file of another size, and
+// the progress (bytes stored of the total) never above 100 %.
+describe('model store: stored bytes that disagree with the manifest', () => {
+  const loadedOf = (seen: DownloadProgress[]) => seen.map((p) => p.loaded);
+  const cancelAt = (n: number) => {
+    const abort = new AbortController();
+    return { signal: abort.signal, onProgress: (p: DownloadProgress) => p.fileLoaded >= n && abort.abort() };
+  };
+
+  it('two manifests giving one URL two sizes keep a stored file each; ones that agree share one, counted once', async () => {
+    const { store, server, storage } = setup({ [fileA.url]: { bytes: A } });
+    const claimsMore: StoreFile = { url: fileA.url, name: 'a.onnx', bytes: A.byteLength + 5_000 };
+    await expect(store.download([claimsMore], cancelAt(10_000))).rejects.toThrow(CancelledError);
+    const seen: DownloadProgress[] = [];
+    await store.download([fileA], { onProgress: (p) => seen.push(p) });
+    expect(Math.max(...loadedOf(seen))).toBe(A.byteLength);
+    expect(server.log.at(-1)!.range).toBeNull(); // its own file, from the start
+    expect(seen.every((p) => p.restarted === undefined)).toBe(true);
+    expect((await store.status([claimsMore, fileA])).map((s) => [s.state, s.present])).toEqual([['partial', 10_000], ['cached', A.byteLength]]);
+    // Another family naming the same file: cached already, nothing fetched, stored once.
+    const requests = server.log.length;
+    const sameFile: StoreFile = { ...fileA, name: 'other-name.onnx' };
+    expect((await store.status([sameFile]))[0].state).toBe('cached');
+    await store.download([sameFile]);
+    expect(server.log.length).toBe(requests);
+    expect((await store.info()).storeBytes).toBe(A.byteLength + 10_000);
+    expect(storage.files.size).toBe(2);
+  });
+
+  it('a stored copy of the wrong length is discarded (said so) and downloaded from the start, never past 100 %', async () => {
+    const { store, server, storage, records } = setup({ [fileA.url]: { bytes: A } });
+    await store.download([fileA]);
+    const key = (await findRecord(records, fileA))!.key;
+    storage.files.set(key, storage.files.get(key)!.subarray(0, 1_000)); // complete, but 1 kB on disk
+    expect((await store.status([fileA]))[0]).toMatchObject({ state: 'partial', present: 1_000 });
+    const seen: DownloadProgress[] = [];
+    await store.download([fileA], { onProgress: (p) => seen.push(p) });
+    expect(server.log.at(-1)!.range).toBeNull();
+    expect(Math.max(...loadedOf(seen))).toBe(A.byteLength);
+    expect(seen[0].restarted).toMatch(/^The stored a\.onnx was 1\.0 kB, not 25\.0 kB: discarded, downloading it from the start$/);
+    expect(sha(await store.read(fileA))).toBe(sha(A));
+  });
+
+  it('a stored part longer than the file is not offered as partial, and is discarded (said so)', async () => {
+    const { store, server, storage, records } = setup({ [fileA.url]: { bytes: A } });
+    await expect(store.download([fileA], cancelAt(10_000))).rejects.toThrow(CancelledError);
+    storage.files.set((await findRecord(records, fileA))!.key, bytesOf(A.byteLength + 3_000, 7));
+    expect((await store.status([fileA]))[0]).toMatchObject({ state: 'missing', present: 0 });
+    const seen: DownloadProgress[] = [];
+    await store.download([fileA], { onProgress: (p) => seen.push(p) });
+    expect(server.log.at(-1)!.range).toBeNull();
+    expect(Math.max(...loadedOf(seen))).toBe(A.byteLength);
+    expect(seen[0].restarted).toMatch(/^The stored part of a\.onnx \(28\.0 kB\) is more than its 25\.0 kB: discarded/);
+    expect(sha(await store.read(fileA))).toBe(sha(A));
+  });
+
+  it('a server that ignores Range restarts the file from 0 (said so), not appending to the stored part', async () => {
+    const { store, server } = setup({ [fileA.url]: { bytes: A, ignoreRange: true } });
+    await expect(store.download([fileA], cancelAt(10_000))).rejects.toThrow(CancelledError);
+    const seen: DownloadProgress[] = [];
+    await store.download([fileA], { onProgress: (p) => seen.push(p) });
+    expect(server.log.at(-1)!.range).toBe('bytes=10000-');
+    expect(Math.max(...loadedOf(seen))).toBe(A.byteLength);
+    expect(seen.at(-1)!.restarted).toMatch(/^The server did not resume a\.onnx \(it answered with the whole file\): downloading it from the start$/);
     expect(sha(await store.read(fileA))).toBe(sha(A));
   });
 });

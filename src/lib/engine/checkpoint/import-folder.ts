@@ -10,10 +10,11 @@
 import { MANIFEST_FILE, manifestText, modelFileOf, validateVpManifest, VP_IMAGE_SIZE, VP_MAX_LENGTH, type VpDtype, type VpScoreManifest } from '../families/vp-score-manifest.ts';
 import type { FileEntry } from '../families/file-entry.ts';
 import { CancelledError, CheckpointError, RequestError } from '../errors.ts';
-import { convertPass } from '../convert/convert-model.ts';
+import { convertPassSteps } from '../convert/convert-model.ts';
 import { dataFileOf } from '../convert/external-data.ts';
 import { streamedSplitModel, type StreamedFile } from '../convert/model-writer.ts';
 import type { Scratch } from '../convert/scratch.ts';
+import { runStepsCancellable } from '../convert/steps.ts';
 import { StreamedTensors } from '../convert/streamed-tensors.ts';
 import { buildVpModel, type VpGraphSpec } from '../convert/vp-score-graph/vp-score-graph.ts';
 import { blipTokenizerJson, readBertVocab } from '../text/blip-tokenizer-json.ts';
@@ -48,7 +49,7 @@ export interface ImportOptions {
   /** The dtypes to write; the first is the folder's model, the others its variants (default fp32). */
   dtypes?: VpDtype[];
   onProgress?: (p: ImportProgress) => void;
-  /** Checked between steps and written pieces (a converter pass itself runs to its end). */
+  /** Checked between the weights a converter pass converts and between written pieces. */
   signal?: AbortSignal;
   /** Converted tensors at least this big wait in the scratch file (default MIN_SPILL_BYTES; tests go lower). */
   minSpillBytes?: number;
@@ -61,6 +62,8 @@ export interface ImportedFolder {
   /** File name → byte length, as written. */
   written: Record<string, number>;
 }
+
+const CANCELLED = 'Import cancelled';
 
 export async function importCheckpoint(checkpoint: ByteSource, vocabFile: { text: string; name: string }, sink: ImportSink, o: ImportOptions = {}): Promise<ImportedFolder> {
   const dtypes = o.dtypes?.length ? [...new Set(o.dtypes)] : (['fp32'] as VpDtype[]);
@@ -82,7 +85,7 @@ export async function importCheckpoint(checkpoint: ByteSource, vocabFile: { text
   const entries = new Map<VpDtype, FileEntry>();
   const written: Record<string, number> = {};
   for (const dtype of dtypes) {
-    if (o.signal?.aborted) throw new CancelledError('Import cancelled');
+    if (o.signal?.aborted) throw new CancelledError(CANCELLED);
     const { model, lazy } = buildVpModel(spec, weights, doc);
     const scratch = await sink.scratch();
     try {
@@ -93,7 +96,7 @@ export async function importCheckpoint(checkpoint: ByteSource, vocabFile: { text
         minSpillBytes: o.minSpillBytes,
         onRead: () => writing || o.onProgress?.({ step: 'convert', dtype, done: Math.min(++read, lazy.size), total: lazy.size }),
       });
-      const converted = dtype === 'fp32' ? model : convertPass(model, dtype, checkpoint.name, store);
+      const converted = dtype === 'fp32' ? model : await runStepsCancellable(convertPassSteps(model, dtype, checkpoint.name, store), o.signal, CANCELLED);
       const name = modelFileOf(dtype);
       const split = streamedSplitModel(converted, store, dataFileOf(name));
       writing = true;
@@ -142,7 +145,7 @@ function progressOf(files: StreamedFile[], dtype: VpDtype, o: ImportOptions): St
     bytes: file.bytes,
     *chunks() {
       for (const c of file.chunks()) {
-        if (o.signal?.aborted) throw new CancelledError('Import cancelled');
+        if (o.signal?.aborted) throw new CancelledError(CANCELLED);
         yield c;
         done += c.byteLength;
         o.onProgress?.({ step: 'write', dtype, done, total });

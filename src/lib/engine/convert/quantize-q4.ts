@@ -10,6 +10,7 @@
 // weights (Conv kernel, position tables) are stored int8 + DequantizeLinear (weight-quant.ts).
 import { assertFloat32VpScore } from './contract-check.ts';
 import { DT, dimsOf, ensureOpset, markVariant, MS_DOMAIN, namer, onnx, type Model, type Node } from './onnx-io.ts';
+import { runSteps, type Steps } from './steps.ts';
 import { inMemory } from './tensor-store.ts';
 import type { QuantOptions } from './quantize-q8.ts';
 import { bigWeight, dropUnused, quantizeGather, quantizeRemaining } from './weight-quant.ts';
@@ -71,6 +72,11 @@ function blockScale(col: Float32Array, k0: number, k1: number): number {
 }
 
 export function quantizeQ4(model: Model, source = 'model', opts: QuantOptions = {}): Model {
+  return runSteps(quantizeQ4Steps(model, source, opts));
+}
+
+/** The q4 pass, yielding after each weight it quantizes (steps.ts). */
+export function* quantizeQ4Steps(model: Model, source = 'model', opts: QuantOptions = {}): Steps<Model> {
   if (!opts.anyGraph) assertFloat32VpScore(model, source);
   const g = model.graph!;
   const fresh = namer(g);
@@ -82,6 +88,7 @@ export function quantizeQ4(model: Model, source = 'model', opts: QuantOptions = 
     const gathered = quantizeGather(n, inits, fresh, g, store);
     if (gathered) {
       out.push(...gathered);
+      yield;
       continue;
     }
     const wt = n.opType === 'MatMul' ? bigWeight(inits, n.input?.[1], opts.minElements) : undefined;
@@ -109,10 +116,11 @@ export function quantizeQ4(model: Model, source = 'model', opts: QuantOptions = 
       ],
     });
     used = true;
+    yield;
   }
   g.node = out;
   dropUnused(g);
-  if (opts.weightOnlyRest !== false) quantizeRemaining(g, fresh, store, opts.minElements);
+  if (opts.weightOnlyRest !== false) yield* quantizeRemaining(g, fresh, store, opts.minElements);
   if (used) ensureOpset(model, MS_DOMAIN, 1);
   markVariant(model, 'q4');
   return model;

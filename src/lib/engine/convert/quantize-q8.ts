@@ -10,6 +10,7 @@
 // patch Conv kernel, position tables) are stored int8 and dequantized at load (weight-quant.ts).
 import { assertFloat32VpScore } from './contract-check.ts';
 import { DT, dimsOf, getAttr, markVariant, namer, num, type Model, type Node } from './onnx-io.ts';
+import { runSteps, type Steps } from './steps.ts';
 import { inMemory, type TensorStore } from './tensor-store.ts';
 import { bigWeight, dropUnused, quantizeGather, quantizeRemaining, quantizeInt8PerColumn } from './weight-quant.ts';
 
@@ -28,6 +29,11 @@ export interface QuantOptions {
 }
 
 export function quantizeQ8(model: Model, source = 'model', opts: QuantOptions = {}): Model {
+  return runSteps(quantizeQ8Steps(model, source, opts));
+}
+
+/** The q8 pass, yielding after each weight it quantizes (steps.ts). */
+export function* quantizeQ8Steps(model: Model, source = 'model', opts: QuantOptions = {}): Steps<Model> {
   if (!opts.anyGraph) assertFloat32VpScore(model, source);
   const g = model.graph!;
   const fresh = namer(g);
@@ -37,10 +43,11 @@ export function quantizeQ8(model: Model, source = 'model', opts: QuantOptions = 
   for (const n of g.node ?? []) {
     const replaced = quantizeGather(n, inits, fresh, g, store) ?? quantizeMatMul(n);
     out.push(...(replaced ?? [n]));
+    if (replaced) yield;
   }
   g.node = out;
   dropUnused(g);
-  if (opts.weightOnlyRest !== false) quantizeRemaining(g, fresh, store, opts.minElements);
+  if (opts.weightOnlyRest !== false) yield* quantizeRemaining(g, fresh, store, opts.minElements);
   markVariant(model, 'q8');
   return model;
 

@@ -15,6 +15,7 @@ import { toFloat16Bits } from '../runtime/float16.ts';
 import { assertFloat32VpScore } from './contract-check.ts';
 import { ConvertError } from '../errors.ts';
 import { DT, floatData, getAttr, makeTensor, markVariant, namer, num, onnx, type Model, type Node, type TensorProto } from './onnx-io.ts';
+import { runSteps, type Steps } from './steps.ts';
 import { inMemory, type TensorStore } from './tensor-store.ts';
 
 const FP16_MAX = 65504;
@@ -32,12 +33,21 @@ const BOOL_OUT = new Set(['Equal', 'Less', 'Greater', 'LessOrEqual', 'GreaterOrE
 const isFloat = (t: number | undefined) => t === DT.float || t === DT.float16;
 
 export function convertToFp16(model: Model, source = 'model', store: TensorStore = inMemory): Model {
+  return runSteps(convertToFp16Steps(model, source, store));
+}
+
+export function* convertToFp16Steps(model: Model, source = 'model', store: TensorStore = inMemory): Steps<Model> {
   assertFloat32VpScore(model, source);
-  return rewriteToFp16(model, source, store);
+  return yield* rewriteToFp16Steps(model, source, store);
 }
 
 /** The rewrite without the VP-Score contract check (any float32 graph of the ops known here). */
 export function rewriteToFp16(model: Model, source = 'model', store: TensorStore = inMemory): Model {
+  return runSteps(rewriteToFp16Steps(model, source, store));
+}
+
+/** The rewrite, yielding after each float weight it reads (steps.ts). */
+export function* rewriteToFp16Steps(model: Model, source = 'model', store: TensorStore = inMemory): Steps<Model> {
   const g = model.graph!;
   const fresh = namer(g);
   const inits = new Map((g.initializer ?? []).map((t) => [t.name!, t]));
@@ -53,6 +63,7 @@ export function rewriteToFp16(model: Model, source = 'model', store: TensorStore
     const values = store.floats(t);
     if (values.some((x) => Math.abs(x) > FP16_MAX)) outOfRange.add(t.name!);
     else half.set(t.name!, store.tensor(t.name!, (t.dims ?? []).map(num), DT.float16, toFloat16Bits(values)));
+    yield;
   }
 
   // Pass 1: which nodes run in fp32.

@@ -2,6 +2,7 @@
 // table (Gather on int8 rows, then DequantizeLinear), which both variants use because the tiny
 // models' word-embedding table is most of their bytes.
 import { DT, consumerCounts, dimsOf, numel, type Graph, type Node, type TensorProto } from './onnx-io.ts';
+import type { Steps } from './steps.ts';
 import type { TensorStore } from './tensor-store.ts';
 
 /** Weights smaller than this stay float32: their bytes do not matter and tiny layers lose the most. */
@@ -69,18 +70,24 @@ export function quantizeInt8PerRow(w: Float32Array, R: number): { q: Int8Array; 
 /**
  * Weight-only int8 for the big float initializers the other rules left (Conv kernels, position
  * tables): initializer X becomes X_int8 + per-row (axis 0) scales, and a DequantizeLinear at the top
- * of the graph writes X again, so no reader changes. Saves bytes, not time.
+ * of the graph writes X again, so no reader changes. Saves bytes, not time. Yields after each weight.
  */
-export function quantizeRemaining(g: Graph, fresh: (b: string) => string, store: TensorStore, min = MIN_QUANT_ELEMENTS): void {
+export function* quantizeRemaining(g: Graph, fresh: (b: string) => string, store: TensorStore, min = MIN_QUANT_ELEMENTS): Steps<void> {
   const heads: Node[] = [];
-  g.initializer = (g.initializer ?? []).flatMap((t) => {
+  const kept: TensorProto[] = [];
+  for (const t of g.initializer ?? []) {
     const dims = dimsOf(t);
-    if (t.dataType !== DT.float || dims.length < 2 || numel(t) < min) return [t];
+    if (t.dataType !== DT.float || dims.length < 2 || numel(t) < min) {
+      kept.push(t);
+      continue;
+    }
     const { q, scale } = quantizeInt8PerRow(store.floats(t), dims[0]);
     const qName = fresh(`${t.name}_int8`);
     const sName = fresh(`${t.name}_scale`);
     heads.push({ name: fresh(`${t.name}_dq`), opType: 'DequantizeLinear', input: [qName, sName], output: [t.name!], attribute: [{ name: 'axis', type: 2, i: 0 }] });
-    return [store.tensor(qName, dims, DT.int8, q), store.tensor(sName, [dims[0]], DT.float, scale)];
-  });
+    kept.push(store.tensor(qName, dims, DT.int8, q), store.tensor(sName, [dims[0]], DT.float, scale));
+    yield;
+  }
+  g.initializer = kept;
   g.node = [...heads, ...(g.node ?? [])];
 }

@@ -16,6 +16,8 @@ export interface FetchOptions {
   signal?: AbortSignal;
   /** Called with each chunk's length as it is stored (negative when a restart drops bytes). */
   onBytes?: (delta: number) => void;
+  /** Called when stored bytes are dropped to start the file over, with the reason in words. */
+  onRestart?: (why: string) => void;
   /** Attempts in a row without any new byte before giving up. */
   retries?: number;
   /** First retry delay; doubles each time. */
@@ -61,8 +63,10 @@ export async function fetchResumable(t: FetchTarget, storage: FileStorage, key: 
     }
     const start = res.status === 206 ? rangeStart(res.headers.get('content-range')) : 0;
     if (start !== have) {
-      // The server ignored the Range or answered another one: start the file over.
+      // The server ignored the Range or answered another one: start the file over (writing from 0
+      // truncates what was stored), never appending the whole file to the part already there.
       o.onBytes?.(-have);
+      o.onRestart?.(`The server did not resume ${t.name} (it answered ${res.status === 206 ? 'another range' : 'with the whole file'}): downloading it from the start`);
       have = 0;
       if (start !== 0) {
         await res.body?.cancel();

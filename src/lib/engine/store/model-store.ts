@@ -6,7 +6,7 @@ import { CancelledError, ModelFileError, StorageQuotaError } from '../errors.ts'
 import { formatBytes as mb } from './format-bytes.ts';
 import { isQuotaError, type FileStorage, type StorageManagerLike } from './file-storage.ts';
 import { fetchResumable } from './fetch-resumable.ts';
-import type { FileRecord, RecordStore } from './records.ts';
+import { findRecord, recordId, recordKey, type FileRecord, type RecordStore } from './records.ts';
 import { keyOf } from './storage-key.ts';
 import { blobChunks, sha256OfChunks, viewsOf } from './sha256.ts';
 import { TransferRate, type Transfer } from './transfer-rate.ts';
@@ -31,6 +31,8 @@ export interface DownloadProgress extends Transfer {
   file: string;
   fileLoaded: number;
   fileTotal: number;
+  /** Why this file's stored bytes were dropped and it starts over, when they were. */
+  restarted?: string;
 }
 
 export interface StoreDeps {
@@ -57,8 +59,10 @@ export class ModelStore {
 
   async status(files: readonly StoreFile[]): Promise<FileStatus[]> {
     return Promise.all(files.map(async (f) => {
-      const rec = await this.deps.records.get(f.url);
-      const present = rec ? await this.deps.storage.size(rec.key) : 0;
+      const rec = await findRecord(this.deps.records, f);
+      const stored = rec ? await this.deps.storage.size(rec.key) : 0;
+      // More bytes than the file has cannot be resumed: the download discards them.
+      const present = stored > f.bytes ? 0 : stored;
       const state: FileState = rec?.complete && present === f.bytes ? 'cached' : present > 0 ? 'partial' : 'missing';
       return { ...f, state, present };
     }));
@@ -73,15 +77,19 @@ export class ModelStore {
     const rate = new TransferRate(total);
     for (const s of status) {
       if (s.state === 'cached') continue;
-      const rec = await this.#record(s);
-      let fileLoaded = s.present;
-      const report = () => o.onProgress?.({ ...rate.update(loaded), file: s.name, fileLoaded, fileTotal: s.bytes });
+      const { rec, restarted: dropped } = await this.#record(s);
+      let restarted = dropped;
+      // What is stored now: status() counted bytes that #record may have just discarded.
+      let fileLoaded = await this.deps.storage.size(rec.key);
+      loaded += fileLoaded - s.present;
+      const report = () => o.onProgress?.({ ...rate.update(loaded), file: s.name, fileLoaded, fileTotal: s.bytes, ...(restarted ? { restarted } : {}) });
       report();
       try {
         await fetchResumable(s, this.deps.storage, rec.key, {
           fetch: this.deps.fetch,
           signal: o.signal,
           backoffMs: this.deps.backoffMs,
+          onRestart: (why) => (restarted = why),
           onBytes: (d) => {
             loaded += d;
             fileLoaded += d;
@@ -108,7 +116,7 @@ export class ModelStore {
    */
   async writeFile(f: StoreFile, chunks: Iterable<Uint8Array> | AsyncIterable<Uint8Array>): Promise<string> {
     await this.#checkQuota(f.bytes);
-    const rec = await this.#record(f);
+    const { rec } = await this.#record(f);
     const w = await this.deps.storage.openWriter(rec.key, 0);
     let sha: string;
     try {
@@ -131,7 +139,7 @@ export class ModelStore {
 
   /** A cached file read by range, never whole (a downloaded checkpoint, imported from the store). */
   async source(f: StoreFile): Promise<ByteSource> {
-    const rec = await this.deps.records.get(f.url);
+    const rec = await findRecord(this.deps.records, f);
     if (!rec?.complete) throw new ModelFileError(`${f.name} is not downloaded yet`);
     return (await this.deps.storage.source?.(rec.key, f.name)) ?? blobSource(await this.deps.storage.blob(rec.key), f.name);
   }
@@ -156,7 +164,7 @@ export class ModelStore {
   }
 
   async #complete(f: StoreFile): Promise<FileRecord> {
-    const rec = await this.deps.records.get(f.url);
+    const rec = await findRecord(this.deps.records, f);
     if (!rec?.complete) throw new ModelFileError(`${f.name} is not downloaded yet: open Models and download it`);
     return rec;
   }
@@ -208,7 +216,7 @@ export class ModelStore {
 
   async delete(files: readonly StoreFile[]): Promise<void> {
     for (const f of files) {
-      const rec = await this.deps.records.get(f.url);
+      const rec = await findRecord(this.deps.records, f);
       if (rec) await this.#evict(rec);
     }
   }
@@ -238,13 +246,24 @@ export class ModelStore {
     }
   }
 
-  async #record(f: StoreFile): Promise<FileRecord> {
-    const existing = await this.deps.records.get(f.url);
-    if (existing && existing.bytes === f.bytes && !existing.complete) return existing;
-    if (existing) await this.deps.storage.delete(existing.key);
-    const rec: FileRecord = { url: f.url, key: await keyOf(f.url), bytes: f.bytes, complete: false, savedAt: Date.now() };
+  /** The file's record to write: resumed where its stored bytes can be, else started over, saying why. */
+  async #record(f: StoreFile): Promise<{ rec: FileRecord; restarted?: string }> {
+    const existing = await findRecord(this.deps.records, f);
+    let restarted: string | undefined;
+    if (existing) {
+      const have = await this.deps.storage.size(existing.key);
+      if (!existing.complete && have <= f.bytes) return { rec: existing };
+      await this.#evict(existing);
+      // Complete here means status() found it the wrong length (it would be cached otherwise).
+      if (have > 0) {
+        restarted = existing.complete ? `The stored ${f.name} was ${mb(have)}, not ${mb(f.bytes)}` : `The stored part of ${f.name} (${mb(have)}) is more than its ${mb(f.bytes)}`;
+        restarted += ': discarded, downloading it from the start';
+      }
+    }
+    const id = recordId(f.url, f.bytes);
+    const rec: FileRecord = { url: f.url, id, key: await keyOf(id), bytes: f.bytes, complete: false, savedAt: Date.now() };
     await this.deps.records.set(rec);
-    return rec;
+    return { rec, restarted };
   }
 
   async #finish(f: StoreFile, rec: FileRecord): Promise<void> {
@@ -258,6 +277,6 @@ export class ModelStore {
 
   async #evict(rec: FileRecord): Promise<void> {
     await this.deps.storage.delete(rec.key);
-    await this.deps.records.delete(rec.url);
+    await this.deps.records.delete(recordKey(rec));
   }
 }
