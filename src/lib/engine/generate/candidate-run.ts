@@ -15,7 +15,7 @@ export interface Candidate {
   steps: number;
   width: number;
   height: number;
-  /** The image, PNG-compressed, with its metadata in tEXt chunks (what Download saves). */
+  /** The image, PNG-compressed, with its metadata in iTXt chunks (what Download saves). */
   png: Uint8Array;
   reward?: number;
   score?: number;

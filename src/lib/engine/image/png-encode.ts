@@ -1,28 +1,34 @@
-// Generated candidates are kept and downloaded as PNG (fast-png), with what made them in tEXt
-// chunks. tEXt is Latin-1 only, so anything outside printable ASCII (a prompt in another script)
-// is stored as \\uXXXX (and a backslash doubled), read back by pngMetadata(): ASCII-safe and lossless.
+// Generated candidates are kept and downloaded as PNG (pixels by fast-png), with what made them
+// in iTXt chunks (UTF-8, so a prompt in any script reads as itself in other tools) placed before
+// the image data. PNGs written before that kept it in tEXt chunks, Latin-1 only, with anything
+// outside printable ASCII as \uXXXX (and a backslash doubled); pngMetadata() still reads those.
 import { decode, encode } from 'fast-png';
+import { insertAfterIhdr, iTXtChunk, readChunks, readTextChunk } from './png-chunks.ts';
 import type { RgbImage } from './rgb-image.ts';
 
 export type PngText = Record<string, string>;
 
-function escapeText(s: string): string {
-  return s.replace(/[^\x20-\x7e]|\\/g, (c) => (c === '\\' ? '\\\\' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
-}
-
+/** Undo the old tEXt escaping (only tEXt chunks carry it; iTXt text is stored as is). */
 function unescapeText(s: string): string {
   return s.replace(/\\(\\|u[0-9a-f]{4})/g, (_, e: string) => (e === '\\' ? '\\' : String.fromCharCode(parseInt(e.slice(1), 16))));
 }
 
 export function encodePng(img: RgbImage, text: PngText = {}): Uint8Array {
-  const safe = Object.fromEntries(Object.entries(text).map(([k, v]) => [k, escapeText(v)]));
-  return encode({ width: img.width, height: img.height, data: img.data, channels: 3, depth: 8, text: safe });
+  const png = encode({ width: img.width, height: img.height, data: img.data, channels: 3, depth: 8 });
+  return insertAfterIhdr(png, Object.entries(text).map(([k, v]) => iTXtChunk(k, v)));
 }
 
-/** The tEXt chunks of a PNG written by encodePng, unescaped. */
+/** The text chunks of a PNG: iTXt as written, old-style escaped tEXt unescaped; iTXt wins a tie. */
 export function pngMetadata(png: Uint8Array): PngText {
-  const text = decode(png).text ?? {};
-  return Object.fromEntries(Object.entries(text).map(([k, v]) => [k, unescapeText(v)]));
+  const old: PngText = {};
+  const utf8: PngText = {};
+  for (const c of readChunks(png)) {
+    if (c.type !== 'tEXt' && c.type !== 'iTXt') continue;
+    const [k, v] = readTextChunk(c);
+    if (c.type === 'tEXt') old[k] = unescapeText(v);
+    else utf8[k] = v;
+  }
+  return { ...old, ...utf8 };
 }
 
 /** The same PNG with (more) text chunks: pixels are decoded and re-encoded losslessly. */
