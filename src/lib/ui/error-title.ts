@@ -17,6 +17,8 @@ const TITLES: Record<string, string> = {
   DownloadError: 'Download failed',
   ConvertError: 'Conversion failed',
   CheckpointError: 'Not a usable checkpoint',
+  LoadTimeoutError: 'The model did not finish loading',
+  EngineRestartedError: 'Stopped: the engine was restarted',
   PromptSetError: 'Prompt file problem',
   PairsFileError: 'Pairs file problem',
 };

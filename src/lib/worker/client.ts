@@ -21,11 +21,10 @@ import { BackendError, DeviceLostError, EngineRestartedError, LoadTimeoutError }
 import type { EpName } from '../engine/runtime/backend-choice.ts';
 import { guardedLoad, loadBoundMs } from './load-guard.ts';
 import { generation, type Generation, type WorkerHandle } from './worker-generation.ts';
-
-export type { WorkerHandle };
 import { installErrorTransfer } from './error-transfer.ts';
 
 export type * from '../engine/engine-api.ts';
+export type { WorkerHandle };
 
 /** A source the page can hand to the worker: everything but an in-thread reader function. */
 type UiSource = Exclude<ModelSource, { kind: 'reader' }>;
