@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { preview, type PreviewServer } from 'vite';
+import { recordId } from '../../src/lib/engine/store/records.ts';
 import { keyOf } from '../../src/lib/engine/store/storage-key.ts';
 
 // --liftoff-only (tests only; benches launch with `'measure'`): V8 keeps ort's 28 MB of WASM on its baseline compiler instead of recompiling the
@@ -173,13 +174,30 @@ export function readCandidateImages(page: Page): Promise<{ seed: number; rgb: nu
   );
 }
 
-/** Cut a file in the page's model store short, as a crash or a disk problem would. */
+/**
+ * Cut a file in the page's model store short, as a crash or a disk problem would. Stored files are
+ * keyed by URL and length (records.ts), so the file's length is asked of its (local) server.
+ */
 export async function truncateStored(page: Page, fileUrl: string, bytes: number): Promise<void> {
-  const key = await keyOf(fileUrl);
+  const length = (await (await fetch(fileUrl)).arrayBuffer()).byteLength;
+  const key = await keyOf(recordId(fileUrl, length));
   await page.evaluate(async ([k, n]) => {
     const dir = await (await navigator.storage.getDirectory()).getDirectoryHandle('preflens-models');
     const w = await (await dir.getFileHandle(k)).createWritable({ keepExistingData: true });
     await w.truncate(n);
     await w.close();
   }, [key, bytes] as const);
+}
+
+/** From now on, every line the model panel's load shows, recorded inside the page (a tiny model loads in well under a second). */
+export async function recordLoadLines(page: Page): Promise<() => Promise<string[]>> {
+  await page.evaluate(() => {
+    const w = window as unknown as { loadLines: string[] };
+    w.loadLines = [];
+    new MutationObserver(() => {
+      const t = document.querySelector('[data-testid="model-loading"]')?.textContent?.trim();
+      if (t && w.loadLines.at(-1) !== t) w.loadLines.push(t);
+    }).observe(document.body, { subtree: true, childList: true, characterData: true });
+  });
+  return () => page.evaluate(() => (window as unknown as { loadLines: string[] }).loadLines);
 }

@@ -2,7 +2,7 @@
 // does, issue 23) never leaves the user stuck: the page says it is trying again in a fresh engine,
 // then names the failure, with the model in use still loaded and every fallback enabled.
 import { describe, expect, it } from 'vitest';
-import { openApp, readCards } from '../../scripts/harness/chromium.ts';
+import { openApp, readCards, recordLoadLines } from '../../scripts/harness/chromium.ts';
 import { MODEL_DIRS } from '../../models/dirs.ts';
 import { sixImages, writeImages } from '../../models/test-images.ts';
 import { useApp } from './app-fixture.ts';
@@ -16,20 +16,13 @@ describe('a model load that hangs', () => {
     await openApp(page, app.url, 'wasm', { view: 'compare', testHooks: true });
     // Every load of the wide folder hangs in every worker; loads are bounded at 2 s instead of 30+.
     await page.evaluate(() => (window as unknown as { preflensTest: { hangLoads(m: string, ms: number): Promise<void> } }).preflensTest.hangLoads('vp-tiny-wide', 2000));
-    await page.evaluate(() => {
-      const w = window as unknown as { loadLines: string[] };
-      w.loadLines = [];
-      new MutationObserver(() => {
-        const t = document.querySelector('[data-testid="model-loading"]')?.textContent?.trim();
-        if (t && w.loadLines.at(-1) !== t) w.loadLines.push(t);
-      }).observe(document.body, { subtree: true, childList: true, characterData: true });
-    });
+    const loadLines = await recordLoadLines(page);
     await page.getByTestId('model-folder-input').setInputFiles(MODEL_DIRS.wide);
 
     const banner = page.getByTestId('model-panel').getByTestId('error');
     await expect.poll(() => banner.getAttribute('data-error-name').catch(() => null), { timeout: 60_000 }).toBe('LoadTimeoutError');
     expect(await banner.textContent()).toMatch(/loading the model stopped after model\.onnx: nothing happened for 2 s/);
-    const lines = await page.evaluate(() => (window as unknown as { loadLines: string[] }).loadLines);
+    const lines = await loadLines();
     expect(lines).toContain('the load stopped after model.onnx without an error: trying again in a fresh engine…');
     expect(await page.getByTestId('model').textContent()).toMatch(/vp-tiny ·.*built-in/s);
     expect(await page.getByRole('button', { name: 'Use built-in model' }).isEnabled()).toBe(true);

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { encode as encodePng } from 'fast-png';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PreviewServer } from 'vite';
-import { launch, openApp, readCards, serveDist, type Browser } from '../../scripts/harness/chromium.ts';
+import { launch, openApp, readCards, recordLoadLines, serveDist, type Browser } from '../../scripts/harness/chromium.ts';
 import { sixImages, writeImages } from '../../models/test-images.ts';
 import { MODEL_DIRS } from '../../models/dirs.ts';
 
@@ -70,18 +70,10 @@ describe('your own model folder', () => {
   });
 
   it('loads a folder with a different, wider model and scores with it', async () => {
-    // Every line the load shows, recorded from inside the page (the tiny model loads in well under a second).
-    await b.page.evaluate(() => {
-      const w = window as unknown as { loadLines: string[] };
-      w.loadLines = [];
-      new MutationObserver(() => {
-        const t = document.querySelector('[data-testid="model-loading"]')?.textContent?.trim();
-        if (t && w.loadLines.at(-1) !== t) w.loadLines.push(t);
-      }).observe(document.body, { subtree: true, childList: true, characterData: true });
-    });
+    const loadLines = await recordLoadLines(b.page);
     await b.page.getByTestId('model-folder-input').setInputFiles(MODEL_DIRS.wide);
     await expect.poll(modelLabel, { timeout: 60_000 }).toContain('vp-tiny-wide');
-    const lines = await b.page.evaluate(() => (window as unknown as { loadLines: string[] }).loadLines);
+    const lines = await loadLines();
     expect(lines).toContain('reading model.onnx…');
     expect(lines.some((l) => /^building the onnxruntime session for model\.onnx \([\d.]+ MB\)…$/.test(l))).toBe(true);
     expect(await modelLabel()).toContain('from folder vp-tiny-wide');

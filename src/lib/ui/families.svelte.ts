@@ -195,7 +195,9 @@ export class FamiliesState {
       const { url } = await client.importCheckpoint({ ...req, recognise }, (p) => (this.importProgress = p));
       this.imported = url;
       await this.#listImported(url);
-      await Promise.all(this.checkpointUrls.map((u) => this.refreshCheckpoint(u)));
+      // Only a card whose file this may be (same size) can have changed: no other card is asked again.
+      const mayBe = this.checkpointUrls.filter((u) => this.checkpoints[u]?.manifest.checkpoint.bytes === req.checkpoint.size);
+      await Promise.all(mayBe.map((u) => this.refreshCheckpoint(u)));
     } catch (e) {
       if ((e as Error).name !== 'CancelledError') this.importError = e as Error;
     } finally {
