@@ -90,18 +90,25 @@ describe.each(paths)('$name', ({ name, webgpu, backend, header }) => {
     return;
   }
 
-  it('reports a non-image and a truncated file on their own cards, scoring the rest', async () => {
+  it('refuses a non-image before scoring and reports a truncated file on its card, scoring the rest', async () => {
     const { page } = b;
     await page.getByRole('button', { name: 'Clear' }).click();
     await page.getByTestId('image-input').setInputFiles([...writeImages(badImages()), six[0]]);
+    // The text file is told apart by its first bytes: a tile without a thumbnail, not counted.
+    await expect.poll(() => page.getByTestId('score').textContent()).toBe('Score 2 images');
+    expect(await page.getByTestId('refused-count').textContent()).toMatch(/^1 file refused and not\s+counted/);
+    expect(await page.getByTestId('card-refused').evaluateAll((els) => els.map((e) => [e.getAttribute('data-error-name'), e.textContent])))
+      .toEqual([['UnsupportedImageTypeError', '"notes.txt" is not a PNG, JPEG or WebP image']]);
+    expect(await page.locator('[data-refused] img').count()).toBe(0);
     await page.getByTestId('score').click();
-    await page.getByTestId('notice').getByText('2 images could not be scored').waitFor({ timeout: 120_000 });
+    // Only decoding finds the truncated PNG.
+    await page.getByTestId('notice').getByText('1 image could not be scored').waitFor({ timeout: 120_000 });
     const errs = await page.getByTestId('card-error').evaluateAll((els) =>
       els.map((e) => [e.getAttribute('data-error-name'), e.textContent]),
     );
-    expect(errs).toHaveLength(2);
-    expect(errs).toContainEqual(['UnsupportedImageTypeError', '"notes.txt" is not a PNG, JPEG or WebP image']);
-    expect(errs.find((e) => e[0] === 'ImageDecodeError')?.[1]).toMatch(/^"truncated.png" could not be decoded/);
+    expect(errs).toHaveLength(1);
+    expect(errs[0][0]).toBe('ImageDecodeError');
+    expect(errs[0][1]).toMatch(/^"truncated.png" could not be decoded/);
     expect((await readCards(page)).filter((c) => c.rank === 1).map((c) => c.name)).toEqual(['gradient.png']);
   });
 

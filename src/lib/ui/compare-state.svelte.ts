@@ -2,7 +2,7 @@
 // the scoring run's progress and outcome, and Score / Cancel / add / remove / Clear.
 import type { EngineState } from './engine-state.svelte.ts';
 import type { PromptInfo, PromptTokens, ScoreEvent } from '../worker/client.ts';
-import { makeItems, MAX_IMAGES, MIN_IMAGES, type CompareItem } from './compare-items.ts';
+import { compareRequest, makeItems, MAX_IMAGES, MIN_IMAGES, type CompareItem } from './compare-items.ts';
 
 /** VP-Score's count in the generator's terms (what the prompt field shows), with the last pieces it keeps. */
 export interface PromptCount extends PromptTokens {
@@ -30,7 +30,10 @@ export class CompareState {
   #error = $state<Error | null>(null);
 
   readonly ready = $derived.by(() => this.#engine.status === 'ready' && !!this.#engine.model);
-  readonly countOk = $derived(this.#items.length >= MIN_IMAGES && this.#items.length <= MAX_IMAGES);
+  /** The items that go to the engine (refused files are shown, never sent). */
+  readonly scorable = $derived(this.#items.filter((it) => !it.refused));
+  readonly refusedCount = $derived(this.#items.length - this.scorable.length);
+  readonly countOk = $derived(this.scorable.length >= MIN_IMAGES && this.scorable.length <= MAX_IMAGES);
   readonly canScore = $derived(this.ready && !this.#running && this.countOk && this.prompt.trim().length > 0);
 
   constructor(engine: EngineState) {
@@ -58,20 +61,20 @@ export class CompareState {
     void this.#engine.client?.cancel();
   }
 
-  addFiles(files: File[]): void {
-    const { added, dropped } = makeItems(files, MAX_IMAGES - this.#items.length);
+  async addFiles(files: File[]): Promise<void> {
+    const { added, dropped } = await makeItems(files, MAX_IMAGES - this.scorable.length);
     this.#items = [...this.#items.map(clearResult), ...added];
     this.#notice = dropped ? `Only ${MAX_IMAGES} images can be compared at once: ${dropped} not added.` : '';
   }
 
   remove(id: number): void {
     const gone = this.#items.find((it) => it.id === id);
-    if (gone) URL.revokeObjectURL(gone.url);
+    if (gone?.url) URL.revokeObjectURL(gone.url);
     this.#items = this.#items.filter((it) => it.id !== id).map(clearResult);
   }
 
   clearAll(): void {
-    this.#items.forEach((it) => URL.revokeObjectURL(it.url));
+    this.#items.forEach((it) => it.url && URL.revokeObjectURL(it.url));
     this.#items = [];
     this.#notice = '';
   }
@@ -84,14 +87,16 @@ export class CompareState {
     this.#moved = '';
     this.#summary = '';
     this.#items = this.#items.map(clearResult);
+    const sent = this.scorable.map((it) => it.id);
     this.#running = true;
-    this.#progress = { done: 0, total: this.#items.length };
+    this.#progress = { done: 0, total: sent.length };
     try {
-      const report = await client.score({ prompt: this.prompt, images: this.#items.map((it) => it.file) }, (e) => this.#onEvent(e));
+      const images = this.scorable.map((it) => it.file);
+      const report = await client.score(compareRequest(this.prompt, images), (e) => this.#onEvent(e, sent));
       const scored = report.results.filter((r) => r.score !== undefined).length;
       const failed = report.results.filter((r) => r.error).length;
       this.#summary = `Scored ${scored} image${scored === 1 ? '' : 's'} in ${(report.timings.totalMs / 1000).toFixed(2)} s.`;
-      if (report.cancelled) this.#notice = `Cancelled: ${scored} of ${this.#items.length} scored and kept.`;
+      if (report.cancelled) this.#notice = `Cancelled: ${scored} of ${sent.length} scored and kept.`;
       else if (failed) this.#notice = `${failed} image${failed > 1 ? 's' : ''} could not be scored (see the cards).`;
       if (this.#moved) this.#notice = `${this.#moved}. ${this.#notice}`.trim();
     } catch (e) {
@@ -101,14 +106,15 @@ export class CompareState {
     }
   }
 
-  #onEvent(e: ScoreEvent): void {
+  /** `sent[i]`: the id of the item sent as image i. */
+  #onEvent(e: ScoreEvent, sent: number[]): void {
     if (e.kind === 'prompt') this.promptInfo = toCount(e.prompt);
     else if (e.kind === 'backend') {
       this.#engine.backendChanged(e.label, e.reason);
       this.#moved = e.reason;
     } else {
-      const i = e.item.index;
-      this.#items = this.#items.map((it, k) => (k === i ? { ...it, result: e.item } : it));
+      const id = sent[e.item.index];
+      this.#items = this.#items.map((it) => (it.id === id ? { ...it, result: e.item } : it));
       this.#progress = { done: e.done, total: e.total };
     }
   }
