@@ -3,7 +3,7 @@
 import type { OrtBuildName } from '../src/lib/engine/runtime/ort-build.ts';
 import { EngineClient } from '../src/lib/worker/client.ts';
 import type { BackendPreference } from '../src/lib/engine/runtime/backend-choice.ts';
-import type { StageTimings } from '../src/lib/engine/score/vp-scorer.ts';
+import type { StageTimings } from '../src/lib/engine/score/score-report.ts';
 import { addCandidate, newAccumulator, summarize } from './gen-accumulator.ts';
 
 export interface BrowserBenchArgs {

@@ -6,7 +6,7 @@ import { cpus } from 'node:os';
 import { resolve } from 'node:path';
 import { chromium } from 'playwright-core';
 import { Engine } from '../src/lib/engine/engine.ts';
-import type { StageTimings } from '../src/lib/engine/score/vp-scorer.ts';
+import type { StageTimings } from '../src/lib/engine/score/score-report.ts';
 import { asInputs, sixImages } from '../models/test-images.ts';
 import { MODEL_DIRS } from '../models/dirs.ts';
 import { dirReader } from '../src/cli/dir-reader.ts';

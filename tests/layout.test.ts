@@ -61,4 +61,29 @@ describe('layout', () => {
     const bad = outside.filter((f) => importsOf(f).some((t) => t.startsWith('tests/')));
     expect(bad).toEqual([]);
   });
+
+  // The engine's concept folders form layers: no two depend on each other, and a model kind's
+  // folder (kinds/<kind>/) imports no other kind's. Files at kinds/ itself (the registry and the
+  // row type) count as the folder "kinds": the registry imports each kind, each kind the row type.
+  const ENGINE = 'src/lib/engine/';
+  const unitOf = (f: string): string => {
+    const parts = f.slice(ENGINE.length).split('/');
+    return parts[0] === 'kinds' && parts.length > 2 ? `kinds/${parts[1]}` : parts.length > 1 ? parts[0] : f;
+  };
+  const engineFiles = src.filter((f) => f.startsWith(ENGINE));
+  const edges = new Set(engineFiles.flatMap((f) => (graph.get(f) ?? []).filter((t) => t.startsWith(ENGINE)).map((t) => `${unitOf(f)} → ${unitOf(t)}`)));
+
+  it('no two engine folders import each other', () => {
+    const registryPair = (a: string, b: string) => [a, b].includes('kinds') && [a, b].some((u) => u.startsWith('kinds/'));
+    const both = [...edges].map((e) => e.split(' → ')).filter(([a, b]) => a < b && edges.has(`${b} → ${a}`) && !registryPair(a, b));
+    expect(both).toEqual([]);
+  });
+
+  it('a kind folder imports no other kind folder, and only kinds/ names a kind', () => {
+    const across = [...edges].filter((e) => /^kinds\/[^ ]+ → kinds\/[^ ]+$/.test(e) && e.split(' → ')[0] !== e.split(' → ')[1]);
+    expect(across).toEqual([]);
+    const kindNames = /['"](vp-score|sd-turbo)['"]/;
+    const naming = src.filter((f) => !f.startsWith(`${ENGINE}kinds/`) && kindNames.test(readFileSync(join(root, f), 'utf8')));
+    expect(naming).toEqual([]);
+  });
 });

@@ -3,10 +3,10 @@
 // (float32 at this size does not fit 32-bit WASM). Prints one JSON line per variant.
 // Usage: node --import tsx bench/full-size/import-agreement.ts DIR VARIANT[,VARIANT…]
 import { dirReader } from '../../src/cli/dir-reader.ts';
-import { CHECK_PROMPTS, compareOnCheckSet, scoreCheckSet, syntheticImages } from '../../src/lib/engine/convert/check-set.ts';
+import { CHECK_PROMPTS, compareOnCheckSet, scoreCheckSet, syntheticImages } from '../../src/lib/engine/kinds/vp-score/import/check-set.ts';
 import { Engine } from '../../src/lib/engine/engine.ts';
-import { readVpScoreFolder } from '../../src/lib/engine/families/vp-score-folder.ts';
-import type { VpDtype } from '../../src/lib/engine/families/vp-score-manifest.ts';
+import { readVpScoreFolder } from '../../src/lib/engine/kinds/vp-score/folder.ts';
+import type { VpDtype } from '../../src/lib/engine/kinds/vp-score/manifest.ts';
 
 const [dir, variants] = process.argv.slice(2);
 const engine = new Engine();

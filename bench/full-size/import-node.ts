@@ -5,8 +5,8 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { fileSource } from '../../src/cli/file-source.ts';
 import { folderSink } from '../../src/cli/folder-sink.ts';
-import { importCheckpoint } from '../../src/lib/engine/checkpoint/import-folder.ts';
-import type { VpDtype } from '../../src/lib/engine/families/vp-score-manifest.ts';
+import { importCheckpoint } from '../../src/lib/engine/kinds/vp-score/import/import-folder.ts';
+import type { VpDtype } from '../../src/lib/engine/kinds/vp-score/manifest.ts';
 
 const [checkpoint, vocab, out, dtypes] = process.argv.slice(2);
 const t0 = performance.now();

@@ -5,7 +5,7 @@
 // uint8 costs in speed. Prints one JSON line per run.
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { decodeModel, encodeModel, DT } from '../../src/lib/engine/convert/onnx-io.ts';
+import { decodeModel, encodeModel, DT } from '../../src/lib/engine/runtime/onnx-io.ts';
 import { ensureFullModel, FULL_DIR } from './vp-full.ts';
 import { ensureVariant, nodeRun } from './run-full.ts';
 

@@ -7,7 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { decodeModel, encodeModel } from '../../src/lib/engine/convert/onnx-io.ts';
+import { decodeModel, encodeModel } from '../../src/lib/engine/runtime/onnx-io.ts';
 import { quantizeQ8 } from '../../src/lib/engine/convert/quantize-q8.ts';
 import { buildClipTokenizerJson } from '../../models/sd-tiny/tokenizer-json.ts';
 

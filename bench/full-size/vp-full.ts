@@ -6,7 +6,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { IMAGE_SIZE, MAX_LENGTH, type VpConfig } from '../../models/vp-score/config.ts';
-import { buildVpGraph } from '../../src/lib/engine/convert/vp-score-graph/vp-score-graph.ts';
+import { buildVpGraph } from '../../src/lib/engine/kinds/vp-score/graph/vp-score-graph.ts';
 import { buildTokenizerJson } from '../../models/vp-score/tokenizer-json.ts';
 import { countParams, makeWeights } from '../../models/vp-score/weights.ts';
 

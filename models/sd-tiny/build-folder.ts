@@ -1,5 +1,5 @@
 // Writes one diffusion folder: three graphs per dtype variant, tokenizer.json and preflens.json
-// (the manifest src/lib/engine/families/diffusion-manifest.ts validates). A pure function of the spec and
+// (the manifest src/lib/engine/kinds/sd-turbo/manifest.ts validates). A pure function of the spec and
 // the family, so two builds give byte-identical folders.
 import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';

@@ -2,7 +2,7 @@
 // Token + learned position embeddings (77 rows, sliced to the input's length), pre-LN layers with
 // causal self-attention and quick-GELU MLPs, final LayerNorm: CLIPTextModel's structure, shrunk.
 import { attrI } from '../../src/lib/engine/convert/graph-builder.ts';
-import { attention } from '../../src/lib/engine/convert/vp-score-graph/graph-ops.ts';
+import { attention } from '../../src/lib/engine/kinds/vp-score/graph/graph-ops.ts';
 import { MAX_TOKENS, TEXT_HEADS, TEXT_LN_EPS, type SdShape } from './config.ts';
 import { layerNorm, linear } from './ops.ts';
 import { TypedGraph, type FloatVariant } from './typed-graph.ts';

@@ -11,7 +11,7 @@
 // a small text- and sample-dependent term. m depends on the seed through the sample (convs and a
 // 4×4 level give it blob-sized spatial structure) and on the prompt through one cross-attention.
 import { attrI, attrInts, DT } from '../../src/lib/engine/convert/graph-builder.ts';
-import { attention } from '../../src/lib/engine/convert/vp-score-graph/graph-ops.ts';
+import { attention } from '../../src/lib/engine/kinds/vp-score/graph/graph-ops.ts';
 import * as C from './config.ts';
 import { conv, groupNorm, layerNorm, linear, resBlock, silu, upsample2x } from './ops.ts';
 import { alphasCumprod, TRAIN_TIMESTEPS } from './schedule.ts';

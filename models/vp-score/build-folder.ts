@@ -5,7 +5,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { calibrate, type Calibration } from './calibrate.ts';
 import { IMAGE_SIZE, MAX_LENGTH, VOCAB_SIZE, type VpConfig } from './config.ts';
-import { buildVpGraph, type ContractVariant } from '../../src/lib/engine/convert/vp-score-graph/vp-score-graph.ts';
+import { buildVpGraph, type ContractVariant } from '../../src/lib/engine/kinds/vp-score/graph/vp-score-graph.ts';
 import { buildTokenizerJson } from './tokenizer-json.ts';
 import { countParams, makeWeights, type VpWeights } from './weights.ts';
 

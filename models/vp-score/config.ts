@@ -2,8 +2,8 @@
 // with [DEC]/[ENC]) is fixed by the real ImageReward export; everything else is shrunk so a model
 // is a few MB and builds in well under a second.
 
-import { VP_IMAGE_SIZE, VP_MAX_LENGTH } from '../../src/lib/engine/families/vp-score-manifest.ts';
-import { PATCH, TEXT_LN_EPS, VISION_LN_EPS } from '../../src/lib/engine/convert/vp-score-graph/vp-weights.ts';
+import { VP_IMAGE_SIZE, VP_MAX_LENGTH } from '../../src/lib/engine/kinds/vp-score/manifest.ts';
+import { PATCH, TEXT_LN_EPS, VISION_LN_EPS } from '../../src/lib/engine/kinds/vp-score/graph/vp-weights.ts';
 
 export { PATCH, TEXT_LN_EPS, VISION_LN_EPS };
 export const IMAGE_SIZE = VP_IMAGE_SIZE;

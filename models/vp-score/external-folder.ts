@@ -2,11 +2,12 @@
 // `model.onnx_data` (convert/external-data.ts), so tests load external data the way full-size
 // models are kept, through every reader (a picked folder, the store) and build. `npm run
 // bench:memory` splits the full-size models with it too.
+import { MANIFEST_FILE } from '../../src/lib/engine/model-files/manifest-file.ts';
 import { createHash } from 'node:crypto';
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { dataFileOf, splitExternalData } from '../../src/lib/engine/convert/external-data.ts';
-import { MANIFEST_FILE, manifestText, type VpScoreManifest } from '../../src/lib/engine/families/vp-score-manifest.ts';
+import { manifestText, type VpScoreManifest } from '../../src/lib/engine/kinds/vp-score/manifest.ts';
 
 const DATA = dataFileOf('model.onnx');
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');

@@ -1,6 +1,6 @@
 // The folders `npm run models` writes, relative to the repo root. All are generated and gitignored.
 import { VP_TINY, VP_TINY_WIDE, type VpConfig } from './config.ts';
-import type { ContractVariant } from '../../src/lib/engine/convert/vp-score-graph/vp-score-graph.ts';
+import type { ContractVariant } from '../../src/lib/engine/kinds/vp-score/graph/vp-score-graph.ts';
 
 export interface FolderSpec {
   config: VpConfig;

@@ -1,7 +1,7 @@
 // Seeded random weights for the test models, in the graph's weight structure (vp-weights.ts), read
 // by both the ONNX writer and the float64 reference (reference.ts), so the test compares the graph
 // against the very numbers it stores.
-import type { AttentionW, LayerNormW, Linear, Tensor, TextW, VisionW, VpWeights } from '../../src/lib/engine/convert/vp-score-graph/vp-weights.ts';
+import type { AttentionW, LayerNormW, Linear, Tensor, TextW, VisionW, VpWeights } from '../../src/lib/engine/kinds/vp-score/graph/vp-weights.ts';
 import { Gaussian } from '../prng.ts';
 import { IMAGE_TOKENS, MAX_LENGTH, PATCH, VOCAB_SIZE, type VpConfig } from './config.ts';
 

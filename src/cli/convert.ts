@@ -5,19 +5,20 @@
 // (the given images, or synthetic ones) × fixed prompts: Spearman ρ and max |Δscore|, scored on
 // --runtime (WASM by default; native where float32 is too big for WASM).
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { MANIFEST_FILE } from '../lib/engine/model-files/manifest-file.ts';
 import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { CHECK_PROMPTS, compareOnCheckSet, scoreCheckSet, syntheticImages } from '../lib/engine/convert/check-set.ts';
+import { CHECK_PROMPTS, compareOnCheckSet, scoreCheckSet, syntheticImages } from '../lib/engine/kinds/vp-score/import/check-set.ts';
 import { isVariant, VARIANTS, type Variant } from '../lib/engine/convert/convert-model.ts';
-import { addVariant, convertFolder, type VariantFolder } from '../lib/engine/convert/variant-folder.ts';
+import { addVariant, convertFolder, type VariantFolder } from '../lib/engine/kinds/vp-score/import/variant-folder.ts';
 import { OutOfMemoryError } from '../lib/engine/errors.ts';
 import { externalBytes } from '../lib/engine/runtime/ort-session.ts';
-import { withData } from '../lib/engine/families/file-entry.ts';
-import { MANIFEST_FILE, manifestText, modelFileOf, type VpScoreManifest } from '../lib/engine/families/vp-score-manifest.ts';
+import { withData } from '../lib/engine/model-files/file-entry.ts';
+import { manifestText, modelFileOf, type VpScoreManifest } from '../lib/engine/kinds/vp-score/manifest.ts';
 import { Engine } from '../lib/engine/engine.ts';
 import { dirReader } from './dir-reader.ts';
 import { decodeImage } from '../lib/engine/image/decode.ts';
-import { readVpScoreFolder } from '../lib/engine/families/vp-score-folder.ts';
+import { readVpScoreFolder } from '../lib/engine/kinds/vp-score/folder.ts';
 import { parseRuntime } from './runtime-option.ts';
 import { wholeOption } from './whole-option.ts';
 import { outFolderProblem } from './out-folder.ts';

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ModelFileError } from '../lib/engine/errors.ts';
 import { fsReason } from './fs-reason.ts';
-import type { ReadFile } from '../lib/engine/families/read-file.ts';
+import type { ReadFile } from '../lib/engine/model-files/read-file.ts';
 
 /** `override`: bytes to serve instead of a file's (tests that corrupt one file). */
 export function dirReader(dir: string, override: Record<string, Uint8Array> = {}): ReadFile {

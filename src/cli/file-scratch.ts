@@ -3,7 +3,7 @@
 import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Scratch } from '../lib/engine/convert/scratch.ts';
+import type { Scratch } from '../lib/engine/store/scratch.ts';
 
 export function fileScratch(): Scratch {
   const dir = mkdtempSync(join(tmpdir(), 'preflens-scratch-'));

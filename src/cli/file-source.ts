@@ -2,7 +2,7 @@
 // synchronously, which the streamed import's converter passes need.
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { basename } from 'node:path';
-import type { ByteSource } from '../lib/engine/checkpoint/byte-source.ts';
+import type { ByteSource } from '../lib/engine/store/byte-source.ts';
 
 export interface FileSource extends ByteSource {
   readSync(offset: number, length: number): Uint8Array;

@@ -3,7 +3,7 @@
 // made it (a failed import leaves the disk as it was).
 import { closeSync, existsSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ImportSink } from '../lib/engine/checkpoint/import-folder.ts';
+import type { ImportSink } from '../lib/engine/kinds/vp-score/import/import-folder.ts';
 import { sha256OfChunks } from '../lib/engine/store/sha256.ts';
 import { fileScratch } from './file-scratch.ts';
 

@@ -5,11 +5,11 @@
 import { readFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { DEFAULT_HEADS } from '../lib/engine/checkpoint/image-reward-layout.ts';
-import { importCheckpoint } from '../lib/engine/checkpoint/import-folder.ts';
+import { DEFAULT_HEADS } from '../lib/engine/kinds/vp-score/import/image-reward-layout.ts';
+import { importCheckpoint } from '../lib/engine/kinds/vp-score/import/import-folder.ts';
 import { dataFileOf } from '../lib/engine/convert/external-data.ts';
 import { isVariant, VARIANTS, type Variant } from '../lib/engine/convert/convert-model.ts';
-import { modelFileOf, type VpDtype } from '../lib/engine/families/vp-score-manifest.ts';
+import { modelFileOf, type VpDtype } from '../lib/engine/kinds/vp-score/manifest.ts';
 import { fileSource } from './file-source.ts';
 import { folderSink } from './folder-sink.ts';
 import type { Sink } from './sink.ts';

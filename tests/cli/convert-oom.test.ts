@@ -9,8 +9,8 @@ import { describe, expect, it, vi } from 'vitest';
 import { MODEL_DIRS } from '../../models/dirs.ts';
 import { capture } from './capture.ts';
 
-vi.mock('../../src/lib/engine/convert/check-set.ts', async (importOriginal) => {
-  const real = await importOriginal<typeof import('../../src/lib/engine/convert/check-set.ts')>();
+vi.mock('../../src/lib/engine/kinds/vp-score/import/check-set.ts', async (importOriginal) => {
+  const real = await importOriginal<typeof import('../../src/lib/engine/kinds/vp-score/import/check-set.ts')>();
   const { OutOfMemoryError } = await import('../../src/lib/engine/errors.ts');
   return {
     ...real,

@@ -6,7 +6,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { checkContract, TEXT_ENCODER_CONTRACT, UNET_CONTRACT, VAE_DECODER_CONTRACT } from '../../src/lib/engine/runtime/contract.ts';
-import { parseDiffusionManifest } from '../../src/lib/engine/families/diffusion-manifest.ts';
+import { parseDiffusionManifest } from '../../src/lib/engine/kinds/sd-turbo/manifest.ts';
 import { ContractError } from '../../src/lib/engine/errors.ts';
 import { GRAPH_NAMES, type BuiltSdFolder } from '../../models/sd-tiny/build-folder.ts';
 import { Gaussian } from '../../models/prng.ts';

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { validateVpManifest } from '../../src/lib/engine/families/vp-score-manifest.ts';
+import { validateVpManifest } from '../../src/lib/engine/kinds/vp-score/manifest.ts';
 import type { BuiltFolder } from '../../models/vp-score/build-folder.ts';
 import { syntheticPixels } from '../../models/vp-score/synthetic.ts';
 import { buildAllFolders, openSession, ort } from './fixtures.ts';

@@ -8,7 +8,7 @@ import type {
   Candidate, EngineInfo, GenerateEvent, ImageInput, GenerateRequest, ModelSource, ScoredImage, ScoreEvent, ScoreReport, ScoreRequest,
 } from '../../src/lib/engine/engine-api.ts';
 import { DeviceLostError, EngineRestartedError, LoadTimeoutError, RequestError } from '../../src/lib/engine/errors.ts';
-import type { LoadProgress } from '../../src/lib/engine/families/load-progress.ts';
+import type { LoadProgress } from '../../src/lib/engine/model-files/load-progress.ts';
 import { rankScores } from '../../src/lib/engine/score/rank.ts';
 import { EngineClient, RETRY_INIT, type WorkerHandle } from '../../src/lib/worker/client.ts';
 import { installErrorTransfer } from '../../src/lib/worker/error-transfer.ts';

@@ -1,7 +1,7 @@
 // The load bound: quiet time after the last progress event, growing with the bytes read so far.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { LoadTimeoutError } from '../../src/lib/engine/errors.ts';
-import type { LoadProgress } from '../../src/lib/engine/families/load-progress.ts';
+import type { LoadProgress } from '../../src/lib/engine/model-files/load-progress.ts';
 import { guardedLoad, LOAD_BOUND, loadBoundMs } from '../../src/lib/worker/load-guard.ts';
 
 beforeEach(() => vi.useFakeTimers());

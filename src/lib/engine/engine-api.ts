@@ -6,17 +6,17 @@ import type { BackendChoice, BackendPreference } from './runtime/backend-choice.
 import type { GpuLike } from './runtime/webgpu-probe.ts';
 import type { OrtBuildName } from './runtime/ort-build.ts';
 import type { ExternalDataForm } from './runtime/ort-session.ts';
-import type { DecoderChoice, DtypeVariant } from './families/diffusion-manifest.ts';
-import type { ImportProgress } from './checkpoint/import-folder.ts';
+import type { DecoderChoice, DtypeVariant } from './kinds/sd-turbo/manifest.ts';
+import type { ImportProgress } from './kinds/vp-score/import/import-folder.ts';
 import type { ImportedFamily, ImportRequest } from './families/family-import.ts';
 import type { CheckpointStatus, GetProgress } from './families/checkpoint-get.ts';
-import type { LoadProgress } from './families/load-progress.ts';
+import type { LoadProgress } from './model-files/load-progress.ts';
 import type { FamilyStatus } from './families/family-store.ts';
 import type { ModelSource } from './families/model-source.ts';
-import type { VpDtype } from './families/vp-score-manifest.ts';
+import type { VpDtype } from './kinds/vp-score/manifest.ts';
 import type { Candidate, GenerateEvent, PromptTokens } from './generate/candidate-run.ts';
 import type { GenerateRequest } from './generate/generate-request.ts';
-import type { ImageInput, PromptInfo, ScoredImage, ScoreEvent, ScoreReport } from './score/vp-scorer.ts';
+import type { ImageInput, PromptInfo, ScoredImage, ScoreEvent, ScoreReport } from './score/score-report.ts';
 import type { DownloadProgress, StorageInfo } from './store/model-store.ts';
 
 export type { ModelSource, FamilyStatus, DownloadProgress, StorageInfo, GenerateRequest, GenerateEvent, Candidate };
@@ -49,8 +49,9 @@ export interface LoadedModel {
   dtype: VpDtype;
   modelBytes: number;
   maxBatch: number;
-  mean: number;
-  std: number;
+  /** Set when the shown score is the reward standardised over a reference set (VP-Score). */
+  mean?: number;
+  std?: number;
   loadMs: number;
 }
 

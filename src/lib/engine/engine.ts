@@ -6,35 +6,36 @@ import type {
   EngineApi, EngineInfo, GenerateReport, GeneratorOptions, InitOptions, LoadedGenerator, LoadedModel, ScoreRequest,
 } from './engine-api.ts';
 import { BackendError, CancelledError, DeviceLostError } from './errors.ts';
-import type { DtypeVariant } from './families/diffusion-manifest.ts';
-import type { ImportProgress } from './checkpoint/import-folder.ts';
+import type { DtypeVariant } from './kinds/sd-turbo/manifest.ts';
+import type { ImportProgress } from './kinds/vp-score/import/import-folder.ts';
 import type { ImportedFamily, ImportRequest } from './families/family-import.ts';
 import type { CheckpointStatus, GetProgress } from './families/checkpoint-get.ts';
-import { reportingReader, type LoadProgress } from './families/load-progress.ts';
+import { reportingReader, type LoadProgress } from './model-files/load-progress.ts';
 import { FamilyLibrary, type LibraryDeps } from './families/family-library.ts';
-import type { Device, FamilyStatus } from './families/family-store.ts';
-import { openGenerator, openScorer } from './families/model-loader.ts';
+import type { FamilyStatus } from './families/family-store.ts';
+import { openGenerator, openJudge } from './families/model-loader.ts';
 import { openSource, type ModelSource, type OpenedSource } from './families/model-source.ts';
-import type { VpDtype } from './families/vp-score-manifest.ts';
+import type { VpDtype } from './kinds/vp-score/manifest.ts';
 import { generateCandidates, type Candidate, type GenerateEvent, type PromptTokens } from './generate/candidate-run.ts';
 import { validateRequest, type GenerateRequest } from './generate/generate-request.ts';
-import type { SdGenerator } from './generate/sd-turbo-pipeline.ts';
+import type { Generator } from './generate/generator.ts';
 import { preloadCodecs } from './image/wasm-codecs.ts';
-import { chooseBackend } from './runtime/backend-choice.ts';
+import { chooseBackend, type Device } from './runtime/backend-choice.ts';
 import { destroyDevice, watchDeviceLoss } from './runtime/device-loss.ts';
-import { configureRuntime, externalBytes, useNativeRuntime } from './runtime/ort-session.ts';
+import { configureRuntime, useNativeRuntime } from './runtime/ort-session.ts';
 import { NATIVE_RUNTIME_LABEL, ORT_BUILDS } from './runtime/ort-build.ts';
 import { probeWebGpu } from './runtime/webgpu-probe.ts';
 import { rankScores } from './score/rank.ts';
-import type { PromptInfo, ScoredImage, ScoreEvent, ScoreReport, VpScorer } from './score/vp-scorer.ts';
+import type { Judge } from './score/judge.ts';
+import type { PromptInfo, ScoredImage, ScoreEvent, ScoreReport } from './score/score-report.ts';
 import type { DownloadProgress, StorageInfo } from './store/model-store.ts';
 
 export type * from './engine-api.ts';
 
 export class Engine implements EngineApi {
   #info: EngineInfo | null = null;
-  #scorer: VpScorer | null = null;
-  #generator: SdGenerator | null = null;
+  #scorer: Judge | null = null;
+  #generator: Generator | null = null;
   /** Why the GPU device was lost, once it is. */
   #deviceLost: string | null = null;
   #watching = false;
@@ -64,28 +65,27 @@ export class Engine implements EngineApi {
   async loadScorer(source: ModelSource, opts: { dtype?: VpDtype } = {}, onProgress?: (p: LoadProgress) => void): Promise<LoadedModel> {
     const t0 = performance.now();
     const src = await this.#open(source, opts.dtype, onProgress);
-    const { scorer, folder } = await openScorer(src, this.#device(), opts.dtype);
+    const { judge, variant, modelBytes } = await openJudge(src, this.#device(), opts.dtype);
     await this.#hangIfAsked(source);
     await this.#scorer?.release();
-    this.#scorer = scorer;
+    this.#scorer = judge;
     await this.#watchDevice();
-    const m = folder.manifest;
     return {
-      id: m.id, name: m.name, origin: src.origin, dtype: folder.dtype, modelBytes: folder.modelBytes.byteLength + externalBytes(folder.externalData ?? []),
-      maxBatch: scorer.maxBatch, mean: m.mean, std: m.std, loadMs: performance.now() - t0,
+      id: judge.id, name: judge.name, origin: src.origin, dtype: variant as VpDtype, modelBytes,
+      maxBatch: judge.maxBatch, ...judge.normalization, loadMs: performance.now() - t0,
     };
   }
 
   async loadGenerator(source: ModelSource, opts: GeneratorOptions = {}, onProgress?: (p: LoadProgress) => void): Promise<LoadedGenerator> {
     const t0 = performance.now();
     const src = await this.#open(source, opts.variant, onProgress);
-    const generator = await openGenerator(src, this.#device(), opts.variant, opts.decoder);
+    const generator = await openGenerator(src, this.#device(), opts.variant, { decoder: opts.decoder });
     await this.#hangIfAsked(source);
     await this.#generator?.release();
     this.#generator = generator;
     await this.#watchDevice();
     const m = generator.manifest;
-    return { id: m.id, name: m.name, origin: src.origin, variant: generator.variant, decoder: generator.decoderChoice, imageSize: m.imageSize, loadMs: performance.now() - t0 };
+    return { id: m.id, name: m.name, origin: src.origin, variant: generator.variant as DtypeVariant, decoder: generator.decoderChoice, imageSize: m.imageSize, loadMs: performance.now() - t0 };
   }
 
   async #open(source: ModelSource, variant?: VpDtype | DtypeVariant, onProgress?: (p: LoadProgress) => void): Promise<OpenedSource> {
@@ -266,13 +266,13 @@ export class Engine implements EngineApi {
     return this.#info;
   }
 
-  #requireScorer(): VpScorer {
+  #requireScorer(): Judge {
     this.#requireInit();
     if (!this.#scorer) throw new BackendError('No reward model is loaded: load the built-in model or pick a folder');
     return this.#scorer;
   }
 
-  #requireGenerator(): SdGenerator {
+  #requireGenerator(): Generator {
     this.#requireInit();
     if (!this.#generator) throw new BackendError('No diffusion model is loaded: load the built-in family first');
     return this.#generator;

@@ -2,7 +2,7 @@
 // says where it comes from, and the manifest itself is fetched only over https (plain http only
 // from this machine), the rule every file a manifest names already follows (file-entry.ts).
 import { ManifestError } from '../engine/errors.ts';
-import { fetchableUrl } from '../engine/families/file-entry.ts';
+import { fetchableUrl } from '../engine/model-files/file-entry.ts';
 import { SHIPPED_CHECKPOINTS } from './known-families.ts';
 
 /** Not one of the manifests this build ships: it came from a link. */

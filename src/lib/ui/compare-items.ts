@@ -2,7 +2,7 @@
 // the thumbnail, and the engine's result once it arrives. A file the engine would refuse outright
 // (not a PNG, JPEG or WebP by its first bytes; empty; over the size limit) is kept as a refused
 // tile with the reason: it is not counted, not sent to the worker and not shown as an image.
-import type { ScoredImage } from '../engine/score/vp-scorer.ts';
+import type { ScoredImage } from '../engine/score/score-report.ts';
 import type { ScoreRequest } from '../engine/engine-api.ts';
 import { ImageDecodeError, ImageTooLargeError, MAX_IMAGE_BYTES, UnsupportedImageTypeError } from '../engine/errors.ts';
 import { sniffImageType } from '../engine/image/sniff.ts';

@@ -1,6 +1,6 @@
 // Which decoder each diffusion family loads — its own ("full VAE") or its fast preview one — as the
 // user picked it in Models, kept across visits. A family never set uses its own.
-import { DECODER_CHOICES, type DecoderChoice } from '../engine/families/diffusion-manifest.ts';
+import { DECODER_CHOICES, type DecoderChoice } from '../engine/kinds/sd-turbo/manifest.ts';
 import { isRecord, loadSetting, saveSetting } from './stored-setting.ts';
 
 const DECODER_KEY = 'preflens.decoder-choice';

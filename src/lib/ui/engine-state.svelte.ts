@@ -2,11 +2,12 @@
 // it and call its methods; only the worker client touches the engine.
 import { EngineClient, type DtypeVariant, type EngineInfo, type LoadedGenerator, type LoadedModel, type LoadProgress, type ModelSource } from '../worker/client.ts';
 import type { BackendPreference } from '../engine/runtime/backend-choice.ts';
+import type { ModelRole } from '../engine/kinds/model-kind.ts';
 import { IMPORT_ORIGIN, isImportedFamily } from '../engine/families/imported-url.ts';
 import { knownFamilyUrls } from './known-families.ts';
 import { decoderFor, loadDecoderChoices, saveDecoderChoices } from './decoder-choice.ts';
 import { loadChosen, saveChosen, type Chosen } from './chosen-models.ts';
-import type { DecoderChoice } from '../engine/families/diffusion-manifest.ts';
+import type { DecoderChoice } from '../engine/kinds/sd-turbo/manifest.ts';
 
 export const BUILTIN_MODEL_URL = () => new URL('models/vp-tiny/', document.baseURI).href;
 export const BUILTIN_DIFFUSION_URL = () => new URL('models/sd-tiny/', document.baseURI).href;
@@ -61,14 +62,14 @@ export class EngineState {
       // The families chosen on an earlier visit, from the store (no request); built-in otherwise or
       // when a stored family no longer loads (its error is shown).
       const chosen = loadChosen();
-      if (chosen.scorer) await this.useFamily('vp-score', chosen.scorer);
+      if (chosen.scorer) await this.useFamily('judge', chosen.scorer);
       const storeError = this.model ? null : this.error;
       if (!this.model) await this.#load('built-in', (p) => client.loadScorer({ kind: 'url', baseUrl: BUILTIN_MODEL_URL() }, {}, p));
       if (storeError) this.error = storeError;
       // A generator that fails to load stays explained (its error shown) while another one is used;
       // the one the user chose and that just failed is not retried as the automatic choice.
       let generatorError: Error | null = null;
-      if (chosen.generator && !(await this.useFamily('sd-turbo', chosen.generator))) generatorError = this.generatorError;
+      if (chosen.generator && !(await this.useFamily('generator', chosen.generator))) generatorError = this.generatorError;
       if (!this.generator) {
         await this.useBestGenerator(chosen.generator);
         generatorError ??= this.generatorError;
@@ -112,7 +113,7 @@ export class EngineState {
    * Use a downloaded family (read from the store); the choice is kept for the next visit. With
    * `keep: false` the family is read from its host into memory only (storage full), not remembered.
    */
-  async useFamily(kind: 'vp-score' | 'sd-turbo', manifestUrl: string, keep = true): Promise<boolean> {
+  async useFamily(role: ModelRole, manifestUrl: string, keep = true): Promise<boolean> {
     const client = this.client;
     if (!client) return false;
     const source: ModelSource = keep ? { kind: 'store', manifestUrl } : { kind: 'remote', manifestUrl };
@@ -120,7 +121,7 @@ export class EngineState {
       : isImportedFamily(manifestUrl) ? `imported ${manifestUrl.slice(IMPORT_ORIGIN.length).split('/')[0]} (this device)` : `downloaded ${manifestUrl}`;
     const remember = (ok: boolean) => (keep && ok ? manifestUrl : undefined);
     try {
-      if (kind === 'vp-score') {
+      if (role === 'judge') {
         await this.#load(label, (p) => client.loadScorer(source, {}, p));
         const ok = this.modelSource === label && !this.error;
         this.#choose({ scorer: remember(ok) });

@@ -5,7 +5,7 @@
 import type { CheckpointStatus, DownloadProgress, FamilyStatus, GetProgress, ImportProgress, ImportRequest, StorageInfo } from '../worker/client.ts';
 import type { EngineState } from './engine-state.svelte.ts';
 import { isImportedFamily } from '../engine/families/imported-url.ts';
-import { fetchableUrl } from '../engine/families/file-entry.ts';
+import { fetchableUrl } from '../engine/model-files/file-entry.ts';
 import { loadAdded, saveAdded, SHIPPED_CHECKPOINTS, SHIPPED_FAMILIES } from './known-families.ts';
 import { isLinkedCheckpoint, linkRefusal } from './checkpoint-link.ts';
 
@@ -161,11 +161,11 @@ export class FamiliesState {
   async delete(url: string): Promise<void> {
     const client = this.engine.client;
     if (!client) return;
-    const kind = this.status[url]?.kind;
-    const inUse = kind === 'vp-score' ? this.engine.chosen.scorer === url : this.engine.generatorInUse(url);
+    const role = this.status[url]?.role;
+    const inUse = role === 'judge' ? this.engine.chosen.scorer === url : this.engine.generatorInUse(url);
     try {
       await client.deleteFamily(url);
-      if (inUse && kind === 'vp-score') await this.engine.loadBuiltin();
+      if (inUse && role === 'judge') await this.engine.loadBuiltin();
       else if (inUse) await this.engine.loadBuiltinGenerator();
     } catch (e) {
       this.errors[url] = e as Error;
@@ -258,9 +258,9 @@ export class FamiliesState {
     const s = this.status[url];
     if (!s) return;
     delete this.errors[url];
-    const ok = await this.engine.useFamily(s.kind, url, keep);
+    const ok = await this.engine.useFamily(s.role, url, keep);
     if (!ok) {
-      const err = s.kind === 'vp-score' ? this.engine.error : this.engine.generatorError;
+      const err = s.role === 'judge' ? this.engine.error : this.engine.generatorError;
       if (err) this.errors[url] = err;
       // A corrupt file was evicted while loading: show the family as it now is on disk.
       await this.refresh(url);

@@ -5,7 +5,7 @@
 // it is abandoned with LoadTimeoutError (the client then starts a fresh worker). See
 // docs/model-loading.md for the measurements behind the numbers.
 import { LoadTimeoutError } from '../engine/errors.ts';
-import type { LoadProgress } from '../engine/families/load-progress.ts';
+import type { LoadProgress } from '../engine/model-files/load-progress.ts';
 import type { EpName } from '../engine/runtime/backend-choice.ts';
 
 /**

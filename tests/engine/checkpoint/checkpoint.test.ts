@@ -11,7 +11,7 @@ import { promisify } from 'node:util';
 import { zipSync, type Zippable } from 'fflate';
 import { unzipRaw } from 'unzipit';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { blobSource } from '../../../src/lib/engine/checkpoint/byte-source.ts';
+import { blobSource } from '../../../src/lib/engine/store/byte-source.ts';
 import { openCheckpoint } from '../../../src/lib/engine/checkpoint/open-checkpoint.ts';
 import { fileSource } from '../../../src/cli/file-source.ts';
 import { CheckpointError } from '../../../src/lib/engine/errors.ts';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { joinExternalData, splitExternalData } from '../../../src/lib/engine/convert/external-data.ts';
-import { decodeModel, onnx } from '../../../src/lib/engine/convert/onnx-io.ts';
+import { decodeModel, onnx } from '../../../src/lib/engine/runtime/onnx-io.ts';
 import { configureRuntime, createSession, run, tensor } from '../../../src/lib/engine/runtime/ort-session.ts';
 import { MODEL_DIRS } from '../../../models/dirs.ts';
 

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import * as ort from 'onnxruntime-web';
 import { describe, expect, it } from 'vitest';
 import { DT as BDT, GraphBuilder, attrI } from '../../../src/lib/engine/convert/graph-builder.ts';
-import { decodeModel, DT, encodeModel, makeTensor, MS_DOMAIN, num, type Model } from '../../../src/lib/engine/convert/onnx-io.ts';
+import { decodeModel, DT, encodeModel, makeTensor, MS_DOMAIN, num, type Model } from '../../../src/lib/engine/runtime/onnx-io.ts';
 import { convertModel } from '../../../src/lib/engine/convert/convert-model.ts';
 import { packQ4 } from '../../../src/lib/engine/convert/quantize-q4.ts';
 import { quantizeQ8 } from '../../../src/lib/engine/convert/quantize-q8.ts';

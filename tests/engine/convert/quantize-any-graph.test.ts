@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { decodeModel, encodeModel } from '../../../src/lib/engine/convert/onnx-io.ts';
+import { decodeModel, encodeModel } from '../../../src/lib/engine/runtime/onnx-io.ts';
 import { quantizeQ8 } from '../../../src/lib/engine/convert/quantize-q8.ts';
 import { configureRuntime, createSession, run, tensor } from '../../../src/lib/engine/runtime/ort-session.ts';
 import { MODEL_DIRS } from '../../../models/dirs.ts';

@@ -11,7 +11,7 @@ import { Engine } from '../../../src/lib/engine/engine.ts';
 import { CancelledError, CheckpointError, DownloadError, ManifestError, ModelFileError } from '../../../src/lib/engine/errors.ts';
 import { checkpointStatus, getCheckpoint, type GetFailure, type GetProgress } from '../../../src/lib/engine/families/checkpoint-get.ts';
 import { checkpointFiles, parseCheckpointManifest, type CheckpointManifest } from '../../../src/lib/engine/families/checkpoint-manifest.ts';
-import { memoryScratch } from '../../../src/lib/engine/convert/scratch.ts';
+import { memoryScratch } from '../../../src/lib/engine/store/scratch.ts';
 import { MemoryStorage } from '../../../src/lib/engine/store/memory-storage.ts';
 import { ModelStore } from '../../../src/lib/engine/store/model-store.ts';
 import { MemoryRecords } from '../../../src/lib/engine/store/records.ts';

@@ -2,7 +2,8 @@
 // (SD-Turbo's fast preview decoder is SDXS-512's TAESD decoder) must outlive the deletion of one.
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { FamilyStore, type Device } from '../../../src/lib/engine/families/family-store.ts';
+import { FamilyStore } from '../../../src/lib/engine/families/family-store.ts';
+import type { Device } from '../../../src/lib/engine/runtime/backend-choice.ts';
 import { MemoryStorage } from '../../../src/lib/engine/store/memory-storage.ts';
 import { ModelStore } from '../../../src/lib/engine/store/model-store.ts';
 import { MemoryRecords } from '../../../src/lib/engine/store/records.ts';

@@ -4,7 +4,7 @@ import { bestGenerator } from '../../../src/lib/engine/families/generator-choice
 import type { FamilyStatus } from '../../../src/lib/engine/families/family-store.ts';
 
 const family = (id: string, o: Partial<FamilyStatus>): FamilyStatus => ({
-  manifestUrl: `https://h/${id}/preflens.json`, baseUrl: `https://h/${id}/`, kind: 'sd-turbo', id, name: id,
+  manifestUrl: `https://h/${id}/preflens.json`, baseUrl: `https://h/${id}/`, kind: 'sd-turbo', role: 'generator', label: 'Image generator', id, name: id,
   variant: 'fp32', variants: ['fp32'], files: [], totalBytes: 1, fileStatus: [], state: 'cached', presentBytes: 1, ...o,
 });
 
@@ -18,7 +18,7 @@ describe('bestGenerator', () => {
     const noF16 = { ...turbo, warning: 'This device cannot run it: its WebGPU adapter has no shader-f16' };
     expect(bestGenerator([noF16, sdxs])?.id).toBe('sdxs');
     expect(bestGenerator([{ ...turbo, state: 'partial' }, sdxs])?.id).toBe('sdxs');
-    expect(bestGenerator([family('vp', { kind: 'vp-score', totalBytes: 9e9 }), sdxs])?.id).toBe('sdxs');
+    expect(bestGenerator([family('vp', { kind: 'vp-score', role: 'judge', totalBytes: 9e9 }), sdxs])?.id).toBe('sdxs');
     expect(bestGenerator([noF16])).toBeUndefined();
     expect(bestGenerator([])).toBeUndefined();
   });

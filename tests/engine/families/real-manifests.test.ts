@@ -3,7 +3,7 @@
 // with fp16 weights of the published architecture.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { chooseVariant, type DiffusionManifest } from '../../../src/lib/engine/families/diffusion-manifest.ts';
+import { chooseVariant, type DiffusionManifest } from '../../../src/lib/engine/kinds/sd-turbo/manifest.ts';
 import { ManifestError } from '../../../src/lib/engine/errors.ts';
 import { parseFamily, planFamily } from '../../../src/lib/engine/families/family-plan.ts';
 

@@ -1,4 +1,4 @@
-// The decoder contract a family names (families/diffusion-manifest.ts): SD's VAE takes latents
+// The decoder contract a family names (kinds/sd-turbo/manifest.ts): SD's VAE takes latents
 // ÷ 0.18215 and returns [-1,1]; TAESD takes them unscaled and returns [0,1]. sd-tiny and
 // sd-tiny-taesd share one decoder network behind the two contracts, so the same latents must give
 // the same picture through both — which fails if either scaling or range is applied wrongly. The
@@ -8,12 +8,12 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { dirReader } from '../../../src/cli/dir-reader.ts';
 import { Engine } from '../../../src/lib/engine/engine.ts';
-import { readDiffusionFolder, readDiffusionManifest } from '../../../src/lib/engine/families/diffusion-folder.ts';
-import { SdGenerator, toRgb } from '../../../src/lib/engine/generate/sd-turbo-pipeline.ts';
+import { readDiffusionFolder, readDiffusionManifest } from '../../../src/lib/engine/kinds/sd-turbo/folder.ts';
+import { SdGenerator, toRgb } from '../../../src/lib/engine/kinds/sd-turbo/pipeline.ts';
 import { latentNoise } from '../../../src/lib/engine/generate/gaussian-noise.ts';
 import { configureRuntime } from '../../../src/lib/engine/runtime/ort-session.ts';
 import { MODEL_DIRS } from '../../../models/dirs.ts';
-import type { DecoderChoice } from '../../../src/lib/engine/families/diffusion-manifest.ts';
+import type { DecoderChoice } from '../../../src/lib/engine/kinds/sd-turbo/manifest.ts';
 import { createSession, run, tensor } from '../../../src/lib/engine/runtime/ort-session.ts';
 import { PREVIEW_FILE } from '../../../models/sd-tiny/build-folder.ts';
 

@@ -1,6 +1,6 @@
 // A checkpoint file of either format, told apart by its first bytes (never by its name).
 import { CheckpointError } from '../errors.ts';
-import type { ByteSource } from './byte-source.ts';
+import type { ByteSource } from '../store/byte-source.ts';
 import { readSafetensors } from './safetensors.ts';
 import type { TensorRef } from './tensor-ref.ts';
 import { readTorchCheckpoint } from './torch-checkpoint.ts';

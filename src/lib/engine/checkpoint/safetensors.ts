@@ -2,7 +2,7 @@
 // dtype, shape and byte range (relative to the end of the header), then the raw bytes. Written by
 // hand because it is that small; read by ranges like the PyTorch zip.
 import { CheckpointError } from '../errors.ts';
-import type { ByteSource } from './byte-source.ts';
+import type { ByteSource } from '../store/byte-source.ts';
 import { DTYPE_BYTES, elementCount, placedTensor, rowMajorStride, type CheckpointDtype, type TensorRef } from './tensor-ref.ts';
 
 const DTYPES: Readonly<Record<string, CheckpointDtype>> = { F32: 'float32', F16: 'float16', BF16: 'bfloat16', I64: 'int64' };

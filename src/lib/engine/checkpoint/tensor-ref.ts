@@ -3,7 +3,7 @@
 // held whole and never copied into one ArrayBuffer (Chromium caps one near 2 GB).
 import { CheckpointError } from '../errors.ts';
 import { fromFloat16Bits } from '../runtime/float16.ts';
-import { checkedRead, type ByteSource } from './byte-source.ts';
+import { checkedRead, type ByteSource } from '../store/byte-source.ts';
 
 export type CheckpointDtype = 'float32' | 'float16' | 'bfloat16' | 'int64';
 

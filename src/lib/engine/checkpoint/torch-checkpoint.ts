@@ -5,7 +5,7 @@
 // each storage starts in the file, so tensors are then read by byte range (also synchronously).
 import { unzipRaw, type Reader } from 'unzipit';
 import { CheckpointError } from '../errors.ts';
-import type { ByteSource } from './byte-source.ts';
+import type { ByteSource } from '../store/byte-source.ts';
 import { DTYPE_BYTES, placedTensor, type TensorRef } from './tensor-ref.ts';
 import { unpickleStateDict } from './torch-pickle.ts';
 

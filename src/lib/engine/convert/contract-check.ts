@@ -1,7 +1,7 @@
 // Before rewriting: the input must be a float32 VP-Score graph (the contract in DESIGN.md) that has
 // not been converted already. Anything else is refused with a ConvertError saying what was found.
 import { ConvertError } from '../errors.ts';
-import { DT, MS_DOMAIN, num, type Model } from './onnx-io.ts';
+import { DT, MS_DOMAIN, num, type Model } from '../runtime/onnx-io.ts';
 
 const NAMES: Record<number, string> = { 1: 'float32', 2: 'uint8', 3: 'int8', 6: 'int32', 7: 'int64', 9: 'bool', 10: 'float16' };
 const typeName = (t: number | null | undefined) => NAMES[t ?? 0] ?? `type ${t}`;

@@ -1,10 +1,10 @@
 // One entry point per variant name: bytes of a float32 VP-Score ONNX in, bytes of the variant out.
-import { decodeModel, encodeModel } from './onnx-io.ts';
+import { decodeModel, encodeModel } from '../runtime/onnx-io.ts';
 import { quantizeQ4Steps } from './quantize-q4.ts';
 import { quantizeQ8Steps } from './quantize-q8.ts';
 import { runSteps, type Steps } from './steps.ts';
 import { convertToFp16Steps, rewriteToFp16Steps } from './to-fp16.ts';
-import type { Model } from './onnx-io.ts';
+import type { Model } from '../runtime/onnx-io.ts';
 import { inMemory, type TensorStore } from './tensor-store.ts';
 
 export type Variant = 'fp16' | 'q8' | 'q4' | 'q4f16';

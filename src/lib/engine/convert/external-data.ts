@@ -5,7 +5,7 @@
 // into JS memory. Python's `onnx.save_model(save_as_external_data=True)` writes the same layout
 // (tools/export_vp_score.py), with offsets aligned the same way.
 import { ConvertError } from '../errors.ts';
-import { decodeModel, encodeModel, onnx, type TensorProto } from './onnx-io.ts';
+import { decodeModel, encodeModel, onnx, type TensorProto } from '../runtime/onnx-io.ts';
 
 /** Initializers smaller than this stay in the graph (shapes, scales: not worth a read each). */
 export const EXTERNAL_THRESHOLD = 1024;

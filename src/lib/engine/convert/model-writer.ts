@@ -3,7 +3,7 @@
 // weights together. Every size is known before any byte of a big tensor is read (a lazy weight's
 // from its shape, a spilled one's from the scratch), so each file announces its length first.
 import { externalize, placeExternal } from './external-data.ts';
-import { encodeModel, type Model, type TensorProto } from './onnx-io.ts';
+import { encodeModel, type Model, type TensorProto } from '../runtime/onnx-io.ts';
 import type { StreamedTensors } from './streamed-tensors.ts';
 
 export interface StreamedFile {

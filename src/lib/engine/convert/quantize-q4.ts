@@ -9,7 +9,7 @@
 // embedding table becomes int8 (there is no 4-bit Gather in opset 17) and the other big float
 // weights (Conv kernel, position tables) are stored int8 + DequantizeLinear (weight-quant.ts).
 import { assertFloat32VpScore } from './contract-check.ts';
-import { DT, dimsOf, ensureOpset, markVariant, MS_DOMAIN, namer, onnx, type Model, type Node } from './onnx-io.ts';
+import { DT, dimsOf, ensureOpset, markVariant, MS_DOMAIN, namer, onnx, type Model, type Node } from '../runtime/onnx-io.ts';
 import { runSteps, type Steps } from './steps.ts';
 import { inMemory } from './tensor-store.ts';
 import type { QuantOptions } from './quantize-q8.ts';

@@ -9,7 +9,7 @@
 // The word-embedding table becomes int8 + DequantizeLinear, and the other big float weights (the
 // patch Conv kernel, position tables) are stored int8 and dequantized at load (weight-quant.ts).
 import { assertFloat32VpScore } from './contract-check.ts';
-import { DT, dimsOf, getAttr, markVariant, namer, num, type Model, type Node } from './onnx-io.ts';
+import { DT, dimsOf, getAttr, markVariant, namer, num, type Model, type Node } from '../runtime/onnx-io.ts';
 import { runSteps, type Steps } from './steps.ts';
 import { inMemory, type TensorStore } from './tensor-store.ts';
 import { bigWeight, dropUnused, quantizeGather, quantizeRemaining, quantizeInt8PerColumn } from './weight-quant.ts';

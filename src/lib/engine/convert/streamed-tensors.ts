@@ -3,8 +3,8 @@
 // `minSpillBytes` goes to the scratch file at once, so memory holds the graph's structure, the
 // small tensors and the one weight being converted, never a whole model. model-writer.ts then
 // writes the variant's file from here, tensor by tensor.
-import { DT, floatData, makeTensor, numel, type TensorProto } from './onnx-io.ts';
-import type { Scratch } from './scratch.ts';
+import { DT, floatData, makeTensor, numel, type TensorProto } from '../runtime/onnx-io.ts';
+import type { Scratch } from '../store/scratch.ts';
 import type { TensorStore } from './tensor-store.ts';
 
 export const MIN_SPILL_BYTES = 1 << 20;

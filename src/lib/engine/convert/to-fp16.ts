@@ -14,7 +14,7 @@
 import { toFloat16Bits } from '../runtime/float16.ts';
 import { assertFloat32VpScore } from './contract-check.ts';
 import { ConvertError } from '../errors.ts';
-import { DT, floatData, getAttr, makeTensor, markVariant, namer, num, onnx, type Model, type Node, type TensorProto } from './onnx-io.ts';
+import { DT, floatData, getAttr, makeTensor, markVariant, namer, num, onnx, type Model, type Node, type TensorProto } from '../runtime/onnx-io.ts';
 import { runSteps, type Steps } from './steps.ts';
 import { inMemory, type TensorStore } from './tensor-store.ts';
 

@@ -1,7 +1,7 @@
 // The arithmetic shared by the q8 and q4 passes: symmetric int8 per column, and the int8 embedding
 // table (Gather on int8 rows, then DequantizeLinear), which both variants use because the tiny
 // models' word-embedding table is most of their bytes.
-import { DT, consumerCounts, dimsOf, numel, type Graph, type Node, type TensorProto } from './onnx-io.ts';
+import { DT, consumerCounts, dimsOf, numel, type Graph, type Node, type TensorProto } from '../runtime/onnx-io.ts';
 import type { Steps } from './steps.ts';
 import type { TensorStore } from './tensor-store.ts';
 

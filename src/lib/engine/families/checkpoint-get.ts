@@ -4,15 +4,15 @@
 // download keeps its bytes (Get resumes); during the conversion it removes what the import wrote and
 // keeps the checkpoint, so Get starts the conversion again without downloading. A failure says
 // at which step it stopped (GetFailure), so the card can say what pressing Get again will do.
-import type { ImportProgress } from '../checkpoint/import-folder.ts';
-import type { Scratch } from '../convert/scratch.ts';
+import type { ImportProgress } from '../kinds/vp-score/import/import-folder.ts';
+import type { Scratch } from '../store/scratch.ts';
 import { CheckpointError, ModelFileError, PrefLensError } from '../errors.ts';
 import type { DownloadProgress, FileStatus, ModelStore } from '../store/model-store.ts';
 import { checkpointFiles, type CheckpointManifest } from './checkpoint-manifest.ts';
 import { importFamily, type ImportedFamily } from './family-import.ts';
 import { importedFrom } from './import-source.ts';
 import { importedFamilyUrl } from './imported-url.ts';
-import type { VpDtype } from './vp-score-manifest.ts';
+import type { VpDtype } from '../kinds/vp-score/manifest.ts';
 
 export type GetProgress = ({ step: 'download' } & DownloadProgress) | ImportProgress;
 

@@ -5,7 +5,7 @@
 // its `id`, like a checkpoint the user picks.
 import { ManifestError } from '../errors.ts';
 import type { StoreFile } from '../store/model-store.ts';
-import { checkFileEntry, type Fail, type FileEntry } from './file-entry.ts';
+import { checkFileEntry, type Fail, type FileEntry } from '../model-files/file-entry.ts';
 
 export interface CheckpointManifest {
   kind: 'vp-score-checkpoint';

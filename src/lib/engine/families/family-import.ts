@@ -1,16 +1,17 @@
-// A checkpoint imported into the model store: the streamed import (checkpoint/import-folder.ts)
+// A checkpoint imported into the model store: the streamed import (kinds/vp-score/import/import-folder.ts)
 // writes its files straight into the store under a local family URL, so the imported model is a
 // family like any downloaded one: listed, chosen per device, used offline, deleted. A failed or
 // cancelled import removes every file it wrote; other families are never touched.
-import { blobSource, type ByteSource } from '../checkpoint/byte-source.ts';
-import { importCheckpoint, type ImportProgress, type ImportSink } from '../checkpoint/import-folder.ts';
-import type { Scratch } from '../convert/scratch.ts';
+import { MANIFEST_FILE } from '../model-files/manifest-file.ts';
+import { blobSource, type ByteSource } from '../store/byte-source.ts';
+import { importCheckpoint, type ImportProgress, type ImportSink } from '../kinds/vp-score/import/import-folder.ts';
+import type { Scratch } from '../store/scratch.ts';
 import { StorageQuotaError } from '../errors.ts';
 import { isQuotaError } from '../store/file-storage.ts';
 import type { ModelStore, StoreFile } from '../store/model-store.ts';
 import { importedFamilyUrl } from './imported-url.ts';
 import { recordSource, type KnownCheckpoint } from './import-source.ts';
-import { MANIFEST_FILE, type VpDtype, type VpScoreManifest } from './vp-score-manifest.ts';
+import { type VpDtype, type VpScoreManifest } from '../kinds/vp-score/manifest.ts';
 
 
 export interface ImportRequest {

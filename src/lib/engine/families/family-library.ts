@@ -3,15 +3,16 @@
 // each needs on this device, downloads and imports with their own cancels (either may run while
 // the user generates), deletion, storage use.
 import { BackendError, DownloadError } from '../errors.ts';
-import type { ImportProgress } from '../checkpoint/import-folder.ts';
-import { memoryScratch, type Scratch } from '../convert/scratch.ts';
+import type { ImportProgress } from '../kinds/vp-score/import/import-folder.ts';
+import { memoryScratch, type Scratch } from '../store/scratch.ts';
 import { openBrowserStore } from '../store/browser-store.ts';
 import type { DownloadProgress, ModelStore, StorageInfo } from '../store/model-store.ts';
 import { hasOpfs } from '../store/opfs-storage.ts';
 import { opfsScratch } from '../store/opfs-scratch.ts';
 import { importFamily, type ImportedFamily, type ImportRequest } from './family-import.ts';
-import { importDtypes } from './import-dtypes.ts';
-import { FamilyStore, type Device, type FamilyStatus } from './family-store.ts';
+import { importDtypes } from '../kinds/vp-score/import-dtypes.ts';
+import { FamilyStore, type FamilyStatus } from './family-store.ts';
+import type { Device } from '../runtime/backend-choice.ts';
 import { checkpointStatus, deleteCheckpointDownload, getCheckpoint, type CheckpointStatus, type GetProgress } from './checkpoint-get.ts';
 import { parseCheckpointManifest, type CheckpointManifest } from './checkpoint-manifest.ts';
 import { fetchManifest } from './fetch-manifest.ts';

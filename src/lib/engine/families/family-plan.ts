@@ -1,22 +1,24 @@
-// A model family the app downloads: its manifest (VP-Score or SD-Turbo layout) fetched from a URL,
+// A model family the app downloads: its manifest (of a kind in kinds/registry.ts) fetched from a URL,
 // the dtype variant chosen for this device, and the files of that variant with resolved URLs and
 // sizes — what the model store downloads, verifies and later reads back offline.
 import type { EpName } from '../runtime/backend-choice.ts';
-import { GRAPHS, chooseVariant, parseDiffusionManifest, tokenizerEntry, type DiffusionManifest } from './diffusion-manifest.ts';
 import { ManifestError } from '../errors.ts';
-import { familyBase, isUrl, withData, type FileEntry } from './file-entry.ts';
-import { biggestGraph, noF16Statement, wasmStatement } from './device-fit.ts';
-import { parseVpManifest, vpDtypes, vpModelEntry, vpTokenizerEntry, type VpScoreManifest } from './vp-score-manifest.ts';
+import { familyBase, isUrl, type FileEntry } from '../model-files/file-entry.ts';
+import { biggestGraph, noF16Statement, wasmStatement } from '../model-files/device-fit.ts';
+import { kindRow, parseManifest, type ModelManifest } from '../kinds/registry.ts';
+import type { ModelRole } from '../kinds/model-kind.ts';
 import type { StoreFile } from '../store/model-store.ts';
-import { chooseVpDtype } from './vp-score-dtype.ts';
 
-export type FamilyManifest = VpScoreManifest | DiffusionManifest;
+export type FamilyManifest = ModelManifest;
 
 export interface FamilyPlan {
   manifestUrl: string;
   /** What the manifest's relative paths are resolved against. */
   baseUrl: string;
   kind: FamilyManifest['kind'];
+  role: ModelRole;
+  /** What the kind is, in words (the Models card's heading). */
+  label: string;
   id: string;
   name: string;
   /** The dtype variant for this backend, and all the family has. */
@@ -32,46 +34,21 @@ export interface FamilyPlan {
 
 /** Parse with the download rules: every file's length must be known. */
 export function parseFamily(text: string, source: string): FamilyManifest {
-  let kind: unknown;
-  try {
-    kind = (JSON.parse(text) as { kind?: unknown })?.kind;
-  } catch (e) {
-    throw new ManifestError(`${source} is not valid JSON: ${(e as Error).message}`);
-  }
-  if (kind === 'vp-score') return parseVpManifest(text, source, { remote: true });
-  if (kind === 'sd-turbo') return parseDiffusionManifest(text, source, { remote: true });
-  throw new ManifestError(`${source}: "kind" must be "vp-score" or "sd-turbo", found ${JSON.stringify(kind)}`);
+  return parseManifest(text, source, { remote: true });
 }
 
 export function planFamily(m: FamilyManifest, manifestUrl: string, ep: EpName, shaderF16: boolean, forced?: string): FamilyPlan {
-  const entries: { graph: FileEntry[]; all: FileEntry[] } = { graph: [], all: [] };
-  let variant: string;
-  let variants: string[];
-  /** An fp16-only family on a WebGPU adapter without shader-f16: planned, to be shown, but not runnable. */
-  let noF16 = false;
-  if (m.kind === 'vp-score') {
-    variants = vpDtypes(m);
-    variant = chooseVpDtype(m, ep, shaderF16, forced as never);
-    entries.graph = [vpModelEntry(m, variant as never)];
-    entries.all = [...withData(entries.graph[0]), vpTokenizerEntry(m)];
-  } else {
-    variants = Object.keys(m.variants);
-    noF16 = !forced && ep === 'webgpu' && !shaderF16 && !m.variants.fp32 && !m.variants.q8;
-    variant = noF16 ? 'fp16' : chooseVariant(m, ep, shaderF16, forced as never);
-    entries.graph = GRAPHS.map((g) => m.variants[variant as 'fp32']![g]);
-    // The fast preview decoder (a few MB) comes with the family: switching to it needs no request.
-    entries.all = [...entries.graph.flatMap(withData), ...(m.previewDecoder ? withData(m.previewDecoder.graph) : []), tokenizerEntry(m)];
-  }
+  const row = kindRow(m.kind, manifestUrl);
+  const p = row.plan(m, { ep, shaderF16 }, forced);
   const baseUrl = familyBase(m, manifestUrl);
-  const files = entries.all.map((e) => storeFile(e, baseUrl));
-  const pd = m.kind === 'sd-turbo' ? m.previewDecoder : undefined;
-  const pf = pd && storeFile(pd.graph, baseUrl);
-  const preview = pd && pf && { kind: pd.kind, bytes: pf.bytes, url: pf.url };
+  const files = p.files.map((e) => storeFile(e, baseUrl));
+  const pf = p.preview && storeFile(p.preview.graph, baseUrl);
+  const preview = p.preview && pf && { kind: p.preview.kind, bytes: pf.bytes, url: pf.url };
   // One plain statement of what this device can do with the family, and what it would need.
-  const biggest = biggestGraph(entries.graph);
-  const warning = noF16 ? noF16Statement(biggest) : ep === 'wasm' ? wasmStatement(biggest, variant) : undefined;
+  const biggest = biggestGraph(p.graphs);
+  const warning = p.noF16 ? noF16Statement(biggest) : ep === 'wasm' ? wasmStatement(biggest, p.variant) : undefined;
   return {
-    manifestUrl, baseUrl, kind: m.kind, id: m.id, name: m.name, variant, variants, files,
+    manifestUrl, baseUrl, kind: m.kind, role: row.role, label: row.label, id: m.id, name: m.name, variant: p.variant, variants: row.variants(m), files,
     totalBytes: files.reduce((n, f) => n + f.bytes, 0),
     ...(preview ? { preview } : {}),
     ...(warning ? { warning } : {}),

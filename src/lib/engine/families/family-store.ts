@@ -1,12 +1,13 @@
 // Families in the model store: fetch a manifest once (then read it from the store, so a cached
 // family opens offline), plan the variant for this device, report what is on disk, download,
 // delete, and read the files back for the engine.
-import type { EpName } from '../runtime/backend-choice.ts';
+import type { Device } from '../runtime/backend-choice.ts';
+import { kindRow } from '../kinds/registry.ts';
 import { ManifestError, ModelFileError } from '../errors.ts';
 import { fetchManifest } from './fetch-manifest.ts';
 import { importSourceUrl, isImportedFamily } from './imported-url.ts';
 import { parseFamily, planFamily, type FamilyManifest, type FamilyPlan } from './family-plan.ts';
-import type { ReadFile } from './read-file.ts';
+import type { ReadFile } from '../model-files/read-file.ts';
 import type { DownloadProgress, FileState, FileStatus, ModelStore, StoreFile } from '../store/model-store.ts';
 
 export interface FamilyStatus extends FamilyPlan {
@@ -15,17 +16,11 @@ export interface FamilyStatus extends FamilyPlan {
   presentBytes: number;
 }
 
-export interface Device {
-  ep: EpName;
-  shaderF16: boolean;
-}
-
 const text = new TextDecoder();
 
 /** A family's files in every variant: WASM accepts every dtype, so planning for it lists each. */
 function everyFile(m: FamilyManifest, url: string): StoreFile[] {
-  const variants = m.kind === 'vp-score' ? [m.dtype ?? 'fp32', ...Object.keys(m.variants ?? {})] : Object.keys(m.variants);
-  return [...new Set(variants)].flatMap((v) => planFamily(m, url, 'wasm', true, v).files);
+  return kindRow(m.kind, url).variants(m).flatMap((v) => planFamily(m, url, 'wasm', true, v).files);
 }
 
 export class FamilyStore {

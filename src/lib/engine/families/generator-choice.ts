@@ -11,6 +11,6 @@ export const runsHere = (s: FamilyStatus): boolean => !s.warning;
 
 export function bestGenerator(statuses: readonly FamilyStatus[]): FamilyStatus | undefined {
   return statuses
-    .filter((s) => s.kind === 'sd-turbo' && s.state === 'cached' && runsHere(s))
+    .filter((s) => s.role === 'generator' && s.state === 'cached' && runsHere(s))
     .reduce<FamilyStatus | undefined>((best, s) => (!best || s.totalBytes > best.totalBytes ? s : best), undefined);
 }

@@ -4,11 +4,11 @@
 // has exactly the original's size. Hashing the picked file costs a pass over it, so it is done only
 // when its size is that of a checkpoint the page offers; the result is a small document kept next
 // to the family's manifest (and deleted with it, family-store.ts).
-import type { ByteSource } from '../checkpoint/byte-source.ts';
+import { MANIFEST_FILE } from '../model-files/manifest-file.ts';
+import type { ByteSource } from '../store/byte-source.ts';
 import type { ModelStore } from '../store/model-store.ts';
 import { sha256OfChunks } from '../store/sha256.ts';
 import { IMPORT_ORIGIN, importSourceUrl } from './imported-url.ts';
-import { MANIFEST_FILE } from './vp-score-manifest.ts';
 
 /** A checkpoint the page offers (a manifest's `checkpoint` entry). */
 export interface KnownCheckpoint {

@@ -1,7 +1,7 @@
 // Where imported families live: a URL under an origin of their own, never fetched (their files
 // exist only in this browser's store). A tiny module of its own so the page can tell them apart
 // without loading the importer.
-import { MANIFEST_FILE } from './vp-score-manifest.ts';
+import { MANIFEST_FILE } from '../model-files/manifest-file.ts';
 
 export const IMPORT_ORIGIN = 'preflens-import://local/';
 export const importedFamilyUrl = (id: string) => `${IMPORT_ORIGIN}${id}/${MANIFEST_FILE}`;

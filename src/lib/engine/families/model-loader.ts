@@ -1,28 +1,29 @@
-// From an opened source to a ready scorer or generator: read the manifest (unless the store
-// already has it), pick the dtype variant for this device, read and verify the files, open the
-// onnxruntime sessions and check their contracts.
-import { readDiffusionFolder, readDiffusionManifest } from './diffusion-folder.ts';
-import { chooseVariant, type DecoderChoice, type DtypeVariant } from './diffusion-manifest.ts';
+// From an opened source to a ready judge or generator: read the manifest (unless the store already
+// has it), ask the registry for its kind's row, pick the variant for this device, and let the kind
+// read its files, open the onnxruntime sessions and check their contracts.
 import { ManifestError } from '../errors.ts';
-import type { Device } from './family-store.ts';
-import type { VpDtype } from './vp-score-manifest.ts';
-import { readVpScoreFolder, readVpManifest, type VpScoreFolder } from './vp-score-folder.ts';
+import type { Device } from '../runtime/backend-choice.ts';
+import { biggestGraph, noF16Statement } from '../model-files/device-fit.ts';
+import type { Generator } from '../generate/generator.ts';
+import type { KindManifest, ModelKind, OpenedJudge, OpenOptions } from '../kinds/model-kind.ts';
+import { readManifest, rowWithRole } from '../kinds/registry.ts';
 import type { OpenedSource } from './model-source.ts';
-import { SdGenerator } from '../generate/sd-turbo-pipeline.ts';
-import { VpScorer } from '../score/vp-scorer.ts';
-import { chooseVpDtype } from './vp-score-dtype.ts';
 
-export async function openScorer(src: OpenedSource, d: Device, forced?: VpDtype): Promise<{ scorer: VpScorer; folder: VpScoreFolder }> {
-  if (src.manifest && src.manifest.kind !== 'vp-score') throw new ManifestError(`${src.origin} is a ${src.manifest.kind} family, not a VP-Score model`);
-  const manifest = src.manifest ?? (await readVpManifest(src.read, src.origin));
-  const dtype = (src.variant as VpDtype | undefined) ?? chooseVpDtype(manifest, d.ep, d.shaderF16, forced);
-  const folder = await readVpScoreFolder(src.read, src.origin, manifest, dtype);
-  return { scorer: await VpScorer.load(folder, d.ep), folder };
+/** The variant to open: the store's plan for this device, else the kind's own choice. Never one that cannot run here. */
+function variantOf(row: ModelKind, m: KindManifest, src: OpenedSource, d: Device, forced?: string): string {
+  const p = row.plan(m, d, src.variant ?? forced);
+  if (p.noF16) throw new ManifestError(`${m.id}: ${noF16Statement(biggestGraph(p.graphs))}`);
+  return p.variant;
 }
 
-export async function openGenerator(src: OpenedSource, d: Device, forced?: DtypeVariant, decoder?: DecoderChoice): Promise<SdGenerator> {
-  if (src.manifest && src.manifest.kind !== 'sd-turbo') throw new ManifestError(`${src.origin} is a ${src.manifest.kind} model, not a diffusion family`);
-  const manifest = src.manifest ?? (await readDiffusionManifest(src.read, src.origin));
-  const variant = (src.variant as DtypeVariant | undefined) ?? chooseVariant(manifest, d.ep, d.shaderF16, forced);
-  return SdGenerator.load(await readDiffusionFolder(src.read, src.origin, manifest, variant, decoder), d.ep);
+export async function openJudge(src: OpenedSource, d: Device, forced?: string): Promise<OpenedJudge> {
+  const m = src.manifest ?? (await readManifest(src.read, src.origin));
+  const row = rowWithRole(m, 'judge', src.origin);
+  return row.open(src.read, src.origin, m, variantOf(row, m, src, d, forced), d);
+}
+
+export async function openGenerator(src: OpenedSource, d: Device, forced?: string, opts?: OpenOptions): Promise<Generator> {
+  const m = src.manifest ?? (await readManifest(src.read, src.origin));
+  const row = rowWithRole(m, 'generator', src.origin);
+  return row.open(src.read, src.origin, m, variantOf(row, m, src, d, forced), d, opts);
 }

@@ -1,11 +1,12 @@
 // Where a model comes from, turned into what the folder readers need: the built-in models over
 // HTTP, a folder the user picked, a reader (Node, tests), or a family in the model store.
-import type { DtypeVariant } from './diffusion-manifest.ts';
-import type { FamilyStore, Device } from './family-store.ts';
+import type { DtypeVariant } from '../kinds/sd-turbo/manifest.ts';
+import type { FamilyStore } from './family-store.ts';
+import type { Device } from '../runtime/backend-choice.ts';
 import { planFamily } from './family-plan.ts';
-import { filesReader, httpReader, type ReadFile } from './read-file.ts';
-import type { DiffusionManifest } from './diffusion-manifest.ts';
-import type { VpDtype, VpScoreManifest } from './vp-score-manifest.ts';
+import { filesReader, httpReader, type ReadFile } from '../model-files/read-file.ts';
+import type { DiffusionManifest } from '../kinds/sd-turbo/manifest.ts';
+import type { VpDtype, VpScoreManifest } from '../kinds/vp-score/manifest.ts';
 
 export type ModelSource =
   | { kind: 'url'; baseUrl: string }

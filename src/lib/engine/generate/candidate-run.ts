@@ -3,9 +3,9 @@
 // in text chunks) rather than as float tensors, and report it. What a lost GPU device does to a
 // run is engine.ts's business; this file only runs on the generator and scorer it is given.
 import type { GenerateRequest } from './generate-request.ts';
-import type { GeneratedImage, SdGenerator } from './sd-turbo-pipeline.ts';
+import type { GeneratedImage, Generator } from './generator.ts';
 import { encodePng } from '../image/png-encode.ts';
-import type { VpScorer } from '../score/vp-scorer.ts';
+import type { Judge } from '../score/judge.ts';
 
 export interface Candidate {
   index: number;
@@ -35,8 +35,8 @@ export type GenerateEvent =
   | { kind: 'backend'; label: string; reason: string };
 
 export interface RunContext {
-  generator: SdGenerator;
-  scorer: VpScorer | null;
+  generator: Generator;
+  scorer: Judge | null;
   signal: AbortSignal;
   emit: (e: GenerateEvent) => void;
 }
@@ -83,8 +83,8 @@ export async function generateCandidates(
 function pngText(
   o: GenerateRequest,
   g: GeneratedImage,
-  generator: SdGenerator,
-  scorer: VpScorer | null,
+  generator: Generator,
+  scorer: Judge | null,
   scored?: { reward: number; score: number },
 ): Record<string, string> {
   return {
@@ -94,7 +94,7 @@ function pngText(
     steps: String(o.steps),
     generator: `${generator.manifest.id} (${generator.variant})`,
     ...(scorer && scored
-      ? { reward_model: scorer.manifest.id, score: scored.score.toFixed(6), reward: scored.reward.toFixed(6) }
+      ? { reward_model: scorer.id, score: scored.score.toFixed(6), reward: scored.reward.toFixed(6) }
       : {}),
   };
 }

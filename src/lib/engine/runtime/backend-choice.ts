@@ -8,6 +8,12 @@ import { BackendError } from '../errors.ts';
 export type EpName = 'webgpu' | 'wasm';
 export type BackendPreference = 'auto' | 'webgpu' | 'wasm';
 
+/** What a model's variant is chosen for: the execution provider, and whether its WebGPU adapter has shader-f16. */
+export interface Device {
+  ep: EpName;
+  shaderF16: boolean;
+}
+
 export interface AdapterSummary {
   vendor: string;
   architecture: string;

@@ -3,7 +3,7 @@
 // (onnxruntime's `freeDimensionOverrides`, as ORT's SD-Turbo web demo does), so onnxruntime plans
 // memory and folds shape computations once instead of on every run. The VP-Score graph keeps its
 // free batch dimension: it runs at batch 1 and 8.
-import { onnx } from '../convert/onnx-io.ts';
+import { onnx } from './onnx-io.ts';
 
 /** Each graph input's dims: a number, or the name of a free dimension. */
 export type InputDims = Record<string, (number | string)[]>;

@@ -1,7 +1,7 @@
 // Where downloaded model files live. Two implementations: OPFS in the browser worker
 // (opfs-storage.ts) and memory (memory-storage.ts, Node tests). Files are written in chunks at an
 // offset so a download that stopped half-way can go on from the bytes already stored.
-import type { ByteSource } from '../checkpoint/byte-source.ts';
+import type { ByteSource } from './byte-source.ts';
 
 export interface FileStorage {
   /** Bytes stored under `key` (0 when there is no such file). */

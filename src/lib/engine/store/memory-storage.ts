@@ -1,6 +1,6 @@
 // FileStorage in memory: the store's logic is tested in Node with it. `quotaBytes` makes writes
 // fail like a full disk does in the browser (a QuotaExceededError DOMException).
-import { bytesSource, type ByteSource } from '../checkpoint/byte-source.ts';
+import { bytesSource, type ByteSource } from './byte-source.ts';
 import { CHUNK_BYTES, type FileStorage, type FileWriter } from './file-storage.ts';
 
 export class MemoryStorage implements FileStorage {

@@ -1,7 +1,7 @@
 // Downloaded model files, kept across visits: download (with byte progress, rate and ETA, resume,
 // cancel and a quota check first), verification (length, then sha256 from the manifest or the one
 // recorded at first download), and eviction of a cached copy that no longer verifies.
-import { blobSource, type ByteSource } from '../checkpoint/byte-source.ts';
+import { blobSource, type ByteSource } from './byte-source.ts';
 import { CancelledError, ModelFileError, StorageQuotaError } from '../errors.ts';
 import { formatBytes as mb } from './format-bytes.ts';
 import { isQuotaError, type FileStorage, type StorageManagerLike } from './file-storage.ts';

@@ -2,7 +2,7 @@
 // access handle (the converter passes are synchronous; these handles exist only in dedicated
 // workers, where the engine runs). One per variant, removed when the variant is written; a
 // leftover from an interrupted import is removed by the next one (same folder, cleared on open).
-import type { Scratch } from '../convert/scratch.ts';
+import type { Scratch } from './scratch.ts';
 import type { FileHandle } from './opfs-storage.ts';
 
 const FOLDER = 'preflens-scratch';
