@@ -57,6 +57,7 @@ export class Engine implements EngineApi {
     const { numThreads, build } = await configureRuntime({ ep: choice.ep, numThreads: opts.numThreads, adapter, build: opts.ortBuild, externalData: opts.externalData });
     if (opts.native) await useNativeRuntime(numThreads);
     await preloadCodecs();
+    await this.#library.removeLeftoverScratch();
     this.#info = { ...choice, numThreads, runtime: opts.native ? NATIVE_RUNTIME_LABEL : ORT_BUILDS[build].label };
     return this.#info;
   }

@@ -47,8 +47,10 @@ export interface StoreDeps {
 }
 
 export interface StorageInfo {
-  /** Bytes of model files this store holds (complete or partial). */
+  /** Bytes of model files this store holds (complete or partial); the library adds scratchBytes. */
   storeBytes: number;
+  /** Of storeBytes, a conversion's scratch file (running, or cut short and not yet removed). */
+  scratchBytes?: number;
   usage?: number;
   quota?: number;
   persisted?: boolean;
