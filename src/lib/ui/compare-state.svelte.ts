@@ -3,6 +3,7 @@
 import type { EngineState } from './engine-state.svelte.ts';
 import type { PromptInfo, PromptTokens, ScoreEvent } from '../worker/client.ts';
 import { makeItems, MAX_IMAGES, MIN_IMAGES, type CompareItem } from './compare-items.ts';
+import { engineBusyLine } from './progress-words.ts';
 
 /** VP-Score's count in the generator's terms (what the prompt field shows), with the last pieces it keeps. */
 export interface PromptCount extends PromptTokens {
@@ -32,6 +33,8 @@ export class CompareState {
   readonly ready = $derived.by(() => this.#engine.status === 'ready' && !!this.#engine.model);
   readonly countOk = $derived(this.#items.length >= MIN_IMAGES && this.#items.length <= MAX_IMAGES);
   readonly canScore = $derived(this.ready && !this.#running && this.countOk && this.prompt.trim().length > 0);
+  /** Before the first result, while the engine converts a checkpoint: what the run waits for. */
+  readonly waiting = $derived.by(() => (this.#running && this.#progress.done === 0 && this.#engine.working ? engineBusyLine(this.#engine.working) : ''));
 
   constructor(engine: EngineState) {
     this.#engine = engine;
