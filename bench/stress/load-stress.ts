@@ -30,6 +30,7 @@ const CASES: Case[] = [
   { name: 'full-jspi-blob-1t', model: 'full-q8', webgpu: false, args: { backend: 'wasm', numThreads: 1, ortBuild: 'jspi', externalData: 'blob' } },
   { name: 'full-jspi-bytes-2t', model: 'full-q8', webgpu: false, args: { backend: 'wasm', numThreads: 2, ortBuild: 'jspi', externalData: 'bytes' } },
   { name: 'full-webgpu-jspi-blob', model: 'full-q8', webgpu: true, args: { backend: 'webgpu', numThreads: 2, ortBuild: 'jspi', externalData: 'blob' } },
+  { name: 'full-webgpu-jspi-bytes', model: 'full-q8', webgpu: true, args: { backend: 'webgpu', numThreads: 2, ortBuild: 'jspi', externalData: 'bytes' } },
   // The app itself (args: none): imported with "Import a checkpoint…", then visited again and again,
   // or imported and used again and again in one page (the load in the worker that converted).
   { name: 'app-tiny-wasm', model: 'tiny', webgpu: false, mode: 'reload' },

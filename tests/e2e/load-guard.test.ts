@@ -25,7 +25,9 @@ describe('a model load that hangs', () => {
     const lines = await loadLines();
     expect(lines).toContain('the load stopped after model.onnx without an error: trying again in a fresh engine…');
     expect(await page.getByTestId('model').textContent()).toMatch(/vp-tiny ·.*built-in/s);
-    expect(await page.getByRole('button', { name: 'Use built-in model' }).isEnabled()).toBe(true);
+    // The built-in model is the one in use, so it is not offered; loading another is.
+    expect(await page.getByRole('button', { name: 'Use built-in model' }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Use your own model folder…' }).isEnabled()).toBe(true);
 
     // The fresh engine has the built-in model: scoring works.
     await page.getByTestId('prompt').fill('a green colored cat on a red sofa');

@@ -54,6 +54,7 @@ function copyFolder(from: string, to: string) {
 
 const modelLabel = () => b.page.getByTestId('model').textContent();
 const errorBanner = () => b.page.getByTestId('model-panel').getByTestId('error');
+const builtinButton = () => b.page.getByRole('button', { name: 'Use built-in model' });
 
 describe('your own model folder', () => {
   let builtin: Map<string, number>;
@@ -63,6 +64,8 @@ describe('your own model folder', () => {
     await b.page.getByTestId('image-input').setInputFiles(six);
     builtin = new Map((await scoreAll(6)).map((c) => [c.name, c.score]));
     expect(await modelLabel()).toContain('vp-tiny ·');
+    // The built-in model is in use: no button offers it.
+    expect(await builtinButton().count()).toBe(0);
     // Until a real model is in use the page says so, and what a score means.
     const notice = b.page.getByTestId('test-models-notice');
     expect(await notice.textContent()).toMatch(/random weights, so its scores mean nothing, and\s+images come from a tiny test generator/);
@@ -77,6 +80,7 @@ describe('your own model folder', () => {
     expect(lines).toContain('reading model.onnx…');
     expect(lines.some((l) => /^building the onnxruntime session for model\.onnx \([\d.]+ MB\)…$/.test(l))).toBe(true);
     expect(await modelLabel()).toContain('from folder vp-tiny-wide');
+    expect(await builtinButton().isEnabled()).toBe(true);
     // A real reward model is in use: the notice keeps only the generator's part, and leads to Models.
     const notice = b.page.getByTestId('test-models-notice');
     await expect.poll(() => notice.textContent()).not.toMatch(/scores mean nothing/);
@@ -118,8 +122,9 @@ describe('your own model folder', () => {
   });
 
   it('goes back to the built-in model', async () => {
-    await b.page.getByRole('button', { name: 'Use built-in model' }).click();
+    await builtinButton().click();
     await expect.poll(modelLabel, { timeout: 60_000 }).toMatch(/vp-tiny ·.*from built-in/);
+    expect(await builtinButton().count()).toBe(0);
   });
 });
 

@@ -140,4 +140,9 @@ export interface EngineApi {
    * read, as onnxruntime's session creation sometimes does (worker/load-guard.ts).
    */
   simulateLoadHang(match: string): Promise<void>;
+  /**
+   * Test hook: the next conversion holds the worker's thread (as a long converter pass does) once
+   * its bar reaches `atFraction`, until the page sets `flag[0]` to 1 (a shared Int32Array).
+   */
+  simulateConvertHold(flag: Int32Array, atFraction: number): Promise<void>;
 }

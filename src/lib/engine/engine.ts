@@ -42,6 +42,8 @@ export class Engine implements EngineApi {
   #abort: AbortController | null = null;
   /** simulateLoadHang's match. */
   #hangMatch: string | null = null;
+  /** simulateConvertHold's arguments. */
+  #convertHold: { flag: Int32Array; at: number } | null = null;
   readonly #library: FamilyLibrary;
 
   /** `store`, `scratch`: the model store and import scratch space (tests); by default the browser's. */
@@ -58,6 +60,7 @@ export class Engine implements EngineApi {
     const { numThreads, build } = await configureRuntime({ ep: choice.ep, numThreads: opts.numThreads, adapter, build: opts.ortBuild, externalData: opts.externalData });
     if (opts.native) await useNativeRuntime(numThreads);
     await preloadCodecs();
+    await this.#library.removeLeftoverScratch();
     this.#info = { ...choice, numThreads, runtime: opts.native ? NATIVE_RUNTIME_LABEL : ORT_BUILDS[build].label };
     return this.#info;
   }
@@ -112,7 +115,7 @@ export class Engine implements EngineApi {
   }
 
   importCheckpoint(req: ImportRequest, onProgress?: (p: ImportProgress) => void): Promise<ImportedFamily> {
-    return this.#library.import(req, onProgress);
+    return this.#library.import(req, this.#holdingAt(onProgress));
   }
 
   inspectCheckpoint(manifestUrl: string): Promise<CheckpointStatus> {
@@ -120,7 +123,7 @@ export class Engine implements EngineApi {
   }
 
   getCheckpoint(manifestUrl: string, opts: { keepSource: boolean }, onProgress?: (p: GetProgress) => void): Promise<ImportedFamily> {
-    return this.#library.getCheckpoint(manifestUrl, opts.keepSource, onProgress);
+    return this.#library.getCheckpoint(manifestUrl, opts.keepSource, this.#holdingAt(onProgress));
   }
 
   deleteCheckpointDownload(manifestUrl: string): Promise<void> {
@@ -200,6 +203,21 @@ export class Engine implements EngineApi {
 
   async simulateLoadHang(match: string): Promise<void> {
     this.#hangMatch = match;
+  }
+
+  async simulateConvertHold(flag: Int32Array, atFraction: number): Promise<void> {
+    this.#convertHold = { flag, at: atFraction };
+  }
+
+  /** The progress callback, blocking this thread at simulateConvertHold's point (once reported). */
+  #holdingAt<P extends ImportProgress | GetProgress>(onProgress?: (p: P) => void): (p: P) => void {
+    return (p) => {
+      onProgress?.(p);
+      const hold = this.#convertHold;
+      if (!hold || p.step !== 'convert' || p.loaded < hold.at * p.total) return;
+      this.#convertHold = null;
+      Atomics.wait(hold.flag, 0, 0);
+    };
   }
 
   async #hangIfAsked(source: ModelSource): Promise<void> {

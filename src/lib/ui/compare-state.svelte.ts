@@ -3,6 +3,7 @@
 import type { EngineState } from './engine-state.svelte.ts';
 import type { PromptInfo, PromptTokens, ScoreEvent } from '../worker/client.ts';
 import { compareRequest, makeItems, MAX_IMAGES, MIN_IMAGES, type CompareItem } from './compare-items.ts';
+import { engineBusyLine } from './progress-words.ts';
 
 /** VP-Score's count in the generator's terms (what the prompt field shows), with the last pieces it keeps. */
 export interface PromptCount extends PromptTokens {
@@ -35,6 +36,8 @@ export class CompareState {
   readonly refusedCount = $derived(this.#items.length - this.scorable.length);
   readonly countOk = $derived(this.scorable.length >= MIN_IMAGES && this.scorable.length <= MAX_IMAGES);
   readonly canScore = $derived(this.ready && !this.#running && this.countOk && this.prompt.trim().length > 0);
+  /** Before the first result, while the engine converts a checkpoint: what the run waits for. */
+  readonly waiting = $derived.by(() => (this.#running && this.#progress.done === 0 && this.#engine.working ? engineBusyLine(this.#engine.working) : ''));
 
   constructor(engine: EngineState) {
     this.#engine = engine;

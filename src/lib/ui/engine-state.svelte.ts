@@ -1,6 +1,6 @@
 // Rune state for the one worker-backed engine: backend, loaded model, busy/error. Components read
 // it and call its methods; only the worker client touches the engine.
-import { EngineClient, type DtypeVariant, type EngineInfo, type LoadedGenerator, type LoadedModel, type LoadProgress, type ModelSource } from '../worker/client.ts';
+import { EngineClient, type DtypeVariant, type EngineInfo, type GetProgress, type LoadedGenerator, type LoadedModel, type LoadProgress, type ModelSource } from '../worker/client.ts';
 import type { BackendPreference } from '../engine/runtime/backend-choice.ts';
 import type { ModelRole } from '../engine/kinds/model-kind.ts';
 import { IMPORT_ORIGIN, isImportedFamily } from '../engine/families/imported-url.ts';
@@ -11,6 +11,12 @@ import type { DecoderChoice } from '../engine/kinds/sd-turbo/manifest.ts';
 
 export const BUILTIN_MODEL_URL = () => new URL('models/vp-tiny/', document.baseURI).href;
 export const BUILTIN_DIFFUSION_URL = () => new URL('models/sd-tiny/', document.baseURI).href;
+
+export interface EngineWork {
+  /** The model being made ("ImageReward v1.0"). */
+  name: string;
+  progress: GetProgress | null;
+}
 
 export class EngineState {
   client: EngineClient | null = null;
@@ -27,6 +33,12 @@ export class EngineState {
    * so Generate and Evaluate each wait for the other and say why, never stopping it silently.
    */
   busy = $state<'generate' | 'evaluate' | null>(null);
+  /**
+   * A checkpoint import or Get the Models view started, with its progress. The engine's worker is one
+   * thread and a converter pass holds it between weights, so a score or generate call waits behind
+   * it: the view that waits says for what (progress-words.ts engineBusyLine).
+   */
+  working = $state<EngineWork | null>(null);
   status = $state<'starting' | 'loading-model' | 'ready' | 'failed'>('starting');
   error = $state<Error | null>(null);
   backend = $state<BackendPreference>('auto');

@@ -191,8 +191,9 @@ export class FamiliesState {
     this.imported = null;
     // The published checkpoints on the cards: importing one of those very files marks its card as done.
     const recognise = Object.values(this.checkpoints).map((c) => ({ bytes: c.manifest.checkpoint.bytes, sha256: c.manifest.checkpoint.sha256 }));
+    this.engine.working = { name: req.name, progress: null };
     try {
-      const { url } = await client.importCheckpoint({ ...req, recognise }, (p) => (this.importProgress = p));
+      const { url } = await client.importCheckpoint({ ...req, recognise }, (p) => (this.importProgress = this.#working(p)));
       this.imported = url;
       await this.#listImported(url);
       // Only a card whose file this may be (same size) can have changed: no other card is asked again.
@@ -203,6 +204,7 @@ export class FamiliesState {
     } finally {
       this.importing = null;
       this.importProgress = null;
+      this.engine.working = null;
       this.cancellingImport = false;
       await this.refreshStorage();
     }
@@ -220,14 +222,16 @@ export class FamiliesState {
     this.getting = url;
     this.getProgress = null;
     delete this.getErrors[url];
+    this.engine.working = { name: this.checkpoints[url]?.manifest.name ?? 'a checkpoint', progress: null };
     try {
-      const family = await client.getCheckpoint(url, { keepSource }, (p) => (this.getProgress = p));
+      const family = await client.getCheckpoint(url, { keepSource }, (p) => (this.getProgress = this.#working(p)));
       await this.#listImported(family.url);
     } catch (e) {
       if ((e as Error).name !== 'CancelledError') this.getErrors[url] = e as Error;
     } finally {
       this.getting = null;
       this.getProgress = null;
+      this.engine.working = null;
       this.cancellingImport = false;
       await this.refreshCheckpoint(url);
       await this.refreshStorage();
@@ -244,6 +248,12 @@ export class FamiliesState {
     }
     await this.refreshCheckpoint(url);
     await this.refreshStorage();
+  }
+
+  /** The progress, also told to the engine's state: a score or generate waiting for the worker says what it waits for. */
+  #working<P extends GetProgress>(p: P): P {
+    if (this.engine.working) this.engine.working.progress = p;
+    return p;
   }
 
   async #listImported(url: string): Promise<void> {

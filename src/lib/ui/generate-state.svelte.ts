@@ -6,6 +6,7 @@ import type { GenerateEvent, PromptTokens } from '../worker/client.ts';
 import { candidateSeed, DEFAULT_STEPS, inLimits, randomSeed } from '../engine/generate/generate-request.ts';
 import { pendingItems, releaseItems, withCandidate, type CandidateItem } from './generate-items.ts';
 import { buildShareLink, parseShareLink, type ShareParams } from './share-link.ts';
+import { engineBusyLine } from './progress-words.ts';
 
 export class GenerateState {
   readonly #engine: EngineState;
@@ -29,6 +30,8 @@ export class GenerateState {
   #items = $state.raw<CandidateItem[]>([]);
   #runPrompt = $state('');
   #running = $state(false);
+  /** The run has made its first denoising step (until then it may be waiting for the engine). */
+  #stepped = $state(false);
   #notice = $state('');
   #error = $state<Error | null>(null);
 
@@ -37,6 +40,8 @@ export class GenerateState {
   readonly stepsOk = $derived(inLimits('steps', this.steps));
   readonly seedOk = $derived(inLimits('seed', this.seed));
   readonly canGenerate = $derived.by(() => this.ready && !this.#running && this.#engine.busy !== 'evaluate' && this.nOk && this.stepsOk && this.seedOk && this.prompt.trim().length > 0);
+  /** Before the run's first step, while the engine converts a checkpoint: what the run waits for. */
+  readonly waiting = $derived.by(() => (this.#running && !this.#stepped && this.#engine.working ? engineBusyLine(this.#engine.working) : ''));
   readonly made = $derived(this.#items.filter((it) => it.candidate).length);
   /** How many candidates a cancelled run left unmade (the grid's last ones), for "Make the remaining". */
   readonly remaining = $derived.by(() => {
@@ -142,6 +147,7 @@ export class GenerateState {
     if (!client || this.#engine.busy === 'evaluate') return;
     this.#error = null;
     this.#running = true;
+    this.#stepped = false;
     this.#engine.busy = 'generate';
     try {
       const report = await client.generate({ prompt: this.#runPrompt, n: count, seed: runSeed, steps: o.steps ?? this.steps, ...(o.from ? { from: o.from } : {}) }, (e) =>
@@ -157,6 +163,7 @@ export class GenerateState {
   }
 
   #onEvent(e: GenerateEvent): void {
+    if (e.kind === 'step' || e.kind === 'candidate') this.#stepped = true;
     if (e.kind === 'prompt') this.tokens = e.tokens;
     else if (e.kind === 'step') this.#items = this.#items.map((it) => (it.index === e.index ? { ...it, step: e.step } : it));
     else if (e.kind === 'candidate') {

@@ -220,6 +220,11 @@ export class EngineClient implements EngineApi {
     return this.#call((r) => r.simulateLoadHang(match));
   }
 
+  /** Test hook (?test-hooks): the next conversion holds the worker at `atFraction` until `flag[0]` is set to 1. */
+  simulateConvertHold(flag: Int32Array, atFraction: number): Promise<void> {
+    return this.#call((r) => r.simulateConvertHold(flag, atFraction));
+  }
+
   /**
    * Last resort (switching backend): the old worker's pending calls are left unsettled, as their
    * caller is being replaced too.

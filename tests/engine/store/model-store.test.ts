@@ -200,3 +200,21 @@ describe('model store: storage quota', () => {
     expect(sha(await store.read(fileB))).toBe(sha(B));
   });
 });
+
+describe('model store: the sha256 check after a download', () => {
+  it('reports the bytes hashed of the file, from 0 to all of them, after its last byte arrived', async () => {
+    // The check reads the stored file in chunks (16 MB in the app); here 10 kB, so a.onnx is three.
+    const storage = new (class extends MemoryStorage {
+      override chunks(key: string) { return super.chunks(key, 10_000); }
+    })();
+    const store = new ModelStore({ storage, records: new MemoryRecords(), fetch: fakeServer({ [fileA.url]: { bytes: A } }).fetch });
+    const seen: DownloadProgress[] = [];
+    await store.download([fileA], { onProgress: (p) => seen.push(p) });
+    const first = seen.findIndex((p) => p.hashed !== undefined);
+    expect(first).toBeGreaterThan(0);
+    expect(seen.slice(0, first).every((p) => p.hashed === undefined)).toBe(true);
+    const checks = seen.slice(first);
+    expect(checks.every((p) => p.fileLoaded === A.byteLength && p.loaded === A.byteLength && p.file === 'a.onnx')).toBe(true);
+    expect(checks.map((p) => p.hashed)).toEqual([0, 10_000, 20_000, 25_000]);
+  });
+});

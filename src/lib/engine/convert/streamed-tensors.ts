@@ -14,8 +14,8 @@ const READ_BACK = 16 << 20;
 
 export interface StreamedOptions {
   minSpillBytes?: number;
-  /** Called when a lazy weight is read (progress). */
-  onRead?: (name: string) => void;
+  /** Called when a lazy weight is read, with its float32 byte length (progress). */
+  onRead?: (name: string, bytes: number) => void;
 }
 
 export class StreamedTensors implements TensorStore {
@@ -25,7 +25,7 @@ export class StreamedTensors implements TensorStore {
   floats(t: TensorProto): Float32Array {
     const load = this.lazy.get(t);
     if (load) {
-      this.o.onRead?.(t.name ?? '');
+      this.o.onRead?.(t.name ?? '', numel(t) * 4);
       return load();
     }
     const at = this.#spilled.get(t);

@@ -3,12 +3,12 @@
 // each needs on this device, downloads and imports with their own cancels (either may run while
 // the user generates), deletion, storage use.
 import { BackendError, DownloadError } from '../errors.ts';
-import type { ImportProgress } from '../kinds/vp-score/import/import-folder.ts';
-import { memoryScratch, type Scratch } from '../store/scratch.ts';
+import type { ImportProgress } from '../kinds/vp-score/import/import-progress.ts';
+import { memoryScratch, type Scratch, type ScratchLeftover } from '../store/scratch.ts';
 import { openBrowserStore } from '../store/browser-store.ts';
 import type { DownloadProgress, ModelStore, StorageInfo } from '../store/model-store.ts';
 import { hasOpfs } from '../store/opfs-storage.ts';
-import { opfsScratch } from '../store/opfs-scratch.ts';
+import { opfsLeftover, opfsScratch } from '../store/opfs-scratch.ts';
 import { importFamily, type ImportedFamily, type ImportRequest } from './family-import.ts';
 import { importDtypes } from '../kinds/vp-score/import-dtypes.ts';
 import { FamilyStore, type FamilyStatus } from './family-store.ts';
@@ -23,6 +23,8 @@ export interface LibraryDeps {
   store?: ModelStore | null;
   /** Scratch space for imports; by default OPFS in the browser, memory elsewhere. */
   scratch?: () => Promise<Scratch>;
+  /** Where a scratch file outlives its tab (OPFS by default; none in memory). */
+  leftover?: ScratchLeftover | null;
 }
 
 export class FamilyLibrary {
@@ -30,10 +32,21 @@ export class FamilyLibrary {
   #download: AbortController | null = null;
   #import: AbortController | null = null;
   readonly #scratch: () => Promise<Scratch>;
+  readonly #leftover: ScratchLeftover | null;
 
   constructor(private device: () => Device, deps: LibraryDeps = {}) {
     this.#families = deps.store === undefined ? undefined : deps.store && new FamilyStore(deps.store);
     this.#scratch = deps.scratch ?? (hasOpfs() ? opfsScratch : async () => memoryScratch());
+    this.#leftover = deps.leftover !== undefined ? deps.leftover : hasOpfs() ? opfsLeftover : null;
+  }
+
+  /**
+   * The scratch file of a conversion cut short (its tab closed), removed unless a conversion runs
+   * here; one that another tab's conversion holds open stays (and is counted by storageInfo).
+   */
+  async removeLeftoverScratch(): Promise<void> {
+    if (this.#import) return;
+    await this.#leftover?.remove().catch(() => undefined);
   }
 
   /** The family store; throws where the browser cannot keep models. */
@@ -131,8 +144,11 @@ export class FamilyLibrary {
     return this.families.delete(manifestUrl);
   }
 
-  storageInfo(): Promise<StorageInfo> {
-    return this.families.store.info();
+  /** The store's files, and a scratch file while there is one (it takes space like them). */
+  async storageInfo(): Promise<StorageInfo> {
+    const info = await this.families.store.info();
+    const scratchBytes = (await this.#leftover?.bytes().catch(() => 0)) ?? 0;
+    return scratchBytes ? { ...info, storeBytes: info.storeBytes + scratchBytes, scratchBytes } : info;
   }
 
   #restart(kind: 'download' | 'import'): AbortController {

@@ -33,6 +33,8 @@ export interface DownloadProgress extends Transfer {
   fileTotal: number;
   /** Why this file's stored bytes were dropped and it starts over, when they were. */
   restarted?: string;
+  /** Once the file is downloaded: bytes of it hashed so far by its sha256 check (of `fileTotal`). */
+  hashed?: number;
 }
 
 export interface StoreDeps {
@@ -45,8 +47,10 @@ export interface StoreDeps {
 }
 
 export interface StorageInfo {
-  /** Bytes of model files this store holds (complete or partial). */
+  /** Bytes of model files this store holds (complete or partial); the library adds scratchBytes. */
   storeBytes: number;
+  /** Of storeBytes, a conversion's scratch file (running, or cut short and not yet removed). */
+  scratchBytes?: number;
   usage?: number;
   quota?: number;
   persisted?: boolean;
@@ -82,7 +86,9 @@ export class ModelStore {
       // What is stored now: status() counted bytes that #record may have just discarded.
       let fileLoaded = await this.deps.storage.size(rec.key);
       loaded += fileLoaded - s.present;
-      const report = () => o.onProgress?.({ ...rate.update(loaded), file: s.name, fileLoaded, fileTotal: s.bytes, ...(restarted ? { restarted } : {}) });
+      const report = (hashed?: number) => o.onProgress?.({
+        ...rate.update(loaded), file: s.name, fileLoaded, fileTotal: s.bytes, ...(restarted ? { restarted } : {}), ...(hashed === undefined ? {} : { hashed }),
+      });
       report();
       try {
         await fetchResumable(s, this.deps.storage, rec.key, {
@@ -106,7 +112,8 @@ export class ModelStore {
         throw e;
       }
       if (o.signal?.aborted) throw new CancelledError('Download cancelled');
-      await this.#finish(s, rec);
+      report(0);
+      await this.#finish(s, rec, report);
     }
   }
 
@@ -266,8 +273,8 @@ export class ModelStore {
     return { rec, restarted };
   }
 
-  async #finish(f: StoreFile, rec: FileRecord): Promise<void> {
-    const found = await sha256OfChunks(this.deps.storage.chunks(rec.key));
+  async #finish(f: StoreFile, rec: FileRecord, onHashed: (bytes: number) => void): Promise<void> {
+    const found = await sha256OfChunks(this.deps.storage.chunks(rec.key), onHashed);
     if (f.sha256 && found !== f.sha256.toLowerCase()) {
       await this.#evict(rec);
       throw new ModelFileError(`${f.name} downloaded from ${f.url} has sha256 ${found.slice(0, 12)}…, the manifest expects ${f.sha256.slice(0, 12)}…: a different or corrupt file (removed)`);

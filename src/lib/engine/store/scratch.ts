@@ -11,6 +11,17 @@ export interface Scratch {
   close(): void | Promise<void>;
 }
 
+/**
+ * Where the scratch file lives between visits (OPFS): one is left behind when a conversion is cut
+ * short by a closed tab, and until it is removed it takes space the storage line must count.
+ */
+export interface ScratchLeftover {
+  /** Bytes of the scratch file now (0 when there is none). */
+  bytes(): Promise<number>;
+  /** Removes it; throws when it cannot (a conversion in another tab holds it open). */
+  remove(): Promise<void>;
+}
+
 export function memoryScratch(): Scratch & { bytes(): number } {
   const parts: Uint8Array[] = [];
   const starts: number[] = [];

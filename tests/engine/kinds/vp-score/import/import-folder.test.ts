@@ -77,11 +77,9 @@ describe('the streamed checkpoint import', () => {
       file: 'model.q8.onnx_data', bytes: files.get('model.q8.onnx_data')!.byteLength, sha256: await sha256Hex(files.get('model.q8.onnx_data')!),
     });
     expect(folder.written['model.q8.onnx']).toBe(files.get('model.q8.onnx')!.byteLength);
-    // Progress: each dtype converts then writes, ending at its total.
-    for (const d of dtypes) {
-      const last = progress.filter((p) => p.dtype === d && p.step === 'write').at(-1)!;
-      expect(last.done).toBe(last.total);
-    }
+    // Progress: each dtype converts then writes (import-progress.test.ts checks the bar itself).
+    expect(progress.map((p) => `${p.step} ${p.dtype}`).filter((k, i, all) => k !== all[i - 1]))
+      .toEqual(['write fp32', 'convert q8', 'write q8', 'convert q4f16', 'write q4f16', 'convert fp16', 'write fp16']);
     expect(progress.filter((p) => p.step === 'convert' && p.dtype === 'q8').length).toBeGreaterThan(10);
   });
 
@@ -136,7 +134,6 @@ describe('the streamed checkpoint import', () => {
     const source = fileSource(join(dir, 'ckpt.pt'));
     const { sink, files } = memorySink();
     const abort = new AbortController();
-    let total = 0;
     let before = 0;
     let after = 0;
     const cancel = new MessageChannel();
@@ -145,7 +142,6 @@ describe('the streamed checkpoint import', () => {
       heads: FIXTURE_HEADS, dtypes: [dtype], signal: abort.signal,
       onProgress: (p) => {
         if (p.step !== 'convert') return;
-        total = p.total;
         if (abort.signal.aborted) return void after++;
         if (++before === 3) cancel.port2.postMessage('cancel');
       },
@@ -153,7 +149,8 @@ describe('the streamed checkpoint import', () => {
     cancel.port1.close();
     source.close();
     expect(e).toBeInstanceOf(CancelledError);
-    expect(before).toBeLessThan(total / 2);
+    // The pass reads 96 weights; the cancel, posted at the third, is read at the next task boundary.
+    expect(before).toBeLessThan(10);
     expect(after, 'weights converted after the cancel').toBe(0);
     expect(files.size).toBe(0);
   });

@@ -14,6 +14,7 @@ import { CancelledError, CheckpointError, RequestError } from '../../../errors.t
 import { convertPassSteps } from '../../../convert/convert-model.ts';
 import { dataFileOf } from '../../../convert/external-data.ts';
 import { streamedSplitModel, type StreamedFile } from '../../../convert/model-writer.ts';
+import { numel } from '../../../runtime/onnx-io.ts';
 import type { Scratch } from '../../../store/scratch.ts';
 import { runStepsCancellable } from '../../../convert/steps.ts';
 import { StreamedTensors } from '../../../convert/streamed-tensors.ts';
@@ -23,6 +24,7 @@ import type { ByteSource } from '../../../store/byte-source.ts';
 import { imageRewardWeights } from './checkpoint-weights.ts';
 import { IMAGEREWARD_MEAN, IMAGEREWARD_STD } from './image-reward-norm.ts';
 import { DEFAULT_HEADS, loadImageReward } from './image-reward-layout.ts';
+import { ImportMeter, importPasses, type ImportProgress } from './import-progress.ts';
 import { openCheckpoint } from '../../../checkpoint/open-checkpoint.ts';
 
 
@@ -33,13 +35,7 @@ export interface ImportSink {
   scratch(): Promise<Scratch>;
 }
 
-export interface ImportProgress {
-  /** 'convert': weights read of `total`; 'write': bytes written of `total` (graph and weights). */
-  step: 'convert' | 'write';
-  dtype: VpDtype;
-  done: number;
-  total: number;
-}
+export type { ImportProgress };
 
 export interface ImportOptions {
   id?: string;
@@ -49,6 +45,7 @@ export interface ImportOptions {
   heads?: { vision: number; text: number };
   /** The dtypes to write; the first is the folder's model, the others its variants (default fp32). */
   dtypes?: VpDtype[];
+  /** One bar over every pass (import-progress.ts). */
   onProgress?: (p: ImportProgress) => void;
   /** Checked between the weights a converter pass converts and between written pieces. */
   signal?: AbortSignal;
@@ -85,23 +82,32 @@ export async function importCheckpoint(checkpoint: ByteSource, vocabFile: { text
   const doc = `VP-Score (ImageReward architecture) imported by PrefLens from ${checkpoint.name}`;
   const entries = new Map<VpDtype, FileEntry>();
   const written: Record<string, number> = {};
+  let meter: ImportMeter | undefined;
   for (const dtype of dtypes) {
     if (o.signal?.aborted) throw new CancelledError(CANCELLED);
     const { model, lazy } = buildVpModel(spec, weights, doc);
+    const m = (meter ??= new ImportMeter(importPasses(dtypes, [...lazy.keys()].reduce((n, t) => n + numel(t) * 4, 0)), o.onProgress));
     const scratch = await sink.scratch();
     try {
-      // Weights the pass left as they were are read again while writing: progress then counts bytes.
+      // Float32 bytes the converter pass reads; weights it leaves as they are are read again while
+      // writing, where bytes written count instead.
       let read = 0;
-      let writing = false;
+      let writing = dtype === 'fp32';
+      const pass = dtype === 'fp32' ? -1 : m.indexOf('convert', dtype);
       const store = new StreamedTensors(lazy, scratch, {
         minSpillBytes: o.minSpillBytes,
-        onRead: () => writing || o.onProgress?.({ step: 'convert', dtype, done: Math.min(++read, lazy.size), total: lazy.size }),
+        onRead: (_, bytes) => writing || m.report(pass, (read += bytes), m.passes[pass].bytes),
       });
-      const converted = dtype === 'fp32' ? model : await runStepsCancellable(convertPassSteps(model, dtype, checkpoint.name, store), o.signal, CANCELLED);
+      let converted = model;
+      if (dtype !== 'fp32') {
+        m.report(pass, 0, 1);
+        converted = await runStepsCancellable(convertPassSteps(model, dtype, checkpoint.name, store), o.signal, CANCELLED);
+        m.report(pass, 1, 1);
+      }
+      writing = true;
       const name = modelFileOf(dtype);
       const split = streamedSplitModel(converted, store, dataFileOf(name));
-      writing = true;
-      const [graph, data] = progressOf([split.graph, split.data], dtype, o);
+      const [graph, data] = progressOf([split.graph, split.data], m, m.indexOf('write', dtype), o.signal);
       const sha256 = await sink.write(name, graph);
       const dataEntry = { file: dataFileOf(name), bytes: data.bytes, sha256: await sink.write(dataFileOf(name), data) };
       entries.set(dtype, { file: name, bytes: graph.bytes, sha256, data: dataEntry });
@@ -138,18 +144,19 @@ export async function importCheckpoint(checkpoint: ByteSource, vocabFile: { text
 
 const whole = (bytes: Uint8Array): StreamedFile => ({ bytes: bytes.byteLength, chunks: () => [bytes] });
 
-/** The same files, reporting bytes written of them all and stopping at a cancel between pieces. */
-function progressOf(files: StreamedFile[], dtype: VpDtype, o: ImportOptions): StreamedFile[] {
+/** The same files, reporting bytes written of them all as pass `pass` and stopping at a cancel between pieces. */
+function progressOf(files: StreamedFile[], meter: ImportMeter, pass: number, signal?: AbortSignal): StreamedFile[] {
   const total = files.reduce((n, f) => n + f.bytes, 0);
   let done = 0;
+  meter.report(pass, 0, total);
   return files.map((file) => ({
     bytes: file.bytes,
     *chunks() {
       for (const c of file.chunks()) {
-        if (o.signal?.aborted) throw new CancelledError(CANCELLED);
+        if (signal?.aborted) throw new CancelledError(CANCELLED);
         yield c;
         done += c.byteLength;
-        o.onProgress?.({ step: 'write', dtype, done, total });
+        meter.report(pass, done, total);
       }
     },
   }));
