@@ -1,5 +1,5 @@
 // Command line: the same engine as the browser, on ort-web's WASM backend in Node (or onnxruntime-node with --runtime native).
-//   preflens score --model DIR --prompt "…" [--batch 8] IMAGE…
+//   preflens score --model DIR --prompt "…" [--batch 1] IMAGE…
 //   preflens convert --model DIR --to fp16,q8,q4 --out DIR [--check IMAGE…]   (see convert.ts)
 //   preflens import --checkpoint FILE --vocab FILE --out DIR [--to …]          (see import.ts)
 // Prints JSON: {model, variant, backend, runtime, prompt, results: [{file, reward, score, rank} | {file, error}]}.
@@ -76,7 +76,7 @@ export async function main(argv: string[], out: Sink = process.stdout, err: Sink
     // Without --variant the folder's variant for WASM is chosen (q8 when it has one), and reported.
     const loaded = await engine.loadScorer({ kind: 'reader', origin: dir, read: dirReader(dir) }, { dtype: variant as VpDtype | undefined });
     const images = await Promise.all(args.positionals.map(fileInput));
-    const report = await engine.score({ prompt, images, batchSize: batch.value ?? 8 });
+    const report = await engine.score({ prompt, images, batchSize: batch.value });
     const results = report.results.map((r, i) =>
       r.error
         ? { file: args.positionals[i], error: r.error }

@@ -1,12 +1,8 @@
-// Compare's items and request: refused files are told apart before scoring, and a run reports a
-// result per image (the engine on the tiny model in Node, as the worker runs it).
-import { beforeAll, describe, expect, it } from 'vitest';
-import { compareRequest, makeItems, refusal } from '../../src/lib/ui/compare-items.ts';
-import { Engine } from '../../src/lib/engine/engine.ts';
+// Compare's items: refused files are told apart before scoring, kept as tiles, never sent.
+import { describe, expect, it } from 'vitest';
+import { makeItems, refusal } from '../../src/lib/ui/compare-items.ts';
 import { MAX_IMAGE_BYTES } from '../../src/lib/engine/errors.ts';
-import { asInputs, badImages, sixImages } from '../../models/test-images.ts';
-import { MODEL_DIRS } from '../../models/dirs.ts';
-import { dirReader } from '../../src/cli/dir-reader.ts';
+import { badImages, sixImages } from '../../models/test-images.ts';
 
 const file = (name: string, bytes: Uint8Array) => new File([bytes.slice()], name);
 
@@ -29,26 +25,5 @@ describe('refused files', () => {
       ...sixImages().slice(0, 2).map((im) => [im.name, undefined, true]),
     ]);
     expect(dropped).toBe(4);
-  });
-});
-
-describe("Compare's request", () => {
-  let engine: Engine;
-  beforeAll(async () => {
-    engine = new Engine();
-    await engine.init({ backend: 'wasm' });
-    await engine.loadScorer({ kind: 'reader', origin: 'vp-tiny', read: dirReader(MODEL_DIRS.tiny) });
-  });
-
-  it('gets each image’s result before the next image is read (progress per image)', async () => {
-    const log: string[] = [];
-    const images = asInputs(sixImages()).map((im, i) => ({ ...im, arrayBuffer: () => (log.push(`read ${i}`), im.arrayBuffer()) }));
-    const r = await engine.score(compareRequest('a red cat', images), (e) => {
-      if (e.kind === 'result') log.push(`result ${e.item.index}`);
-    });
-    expect(log).toEqual([0, 1, 2, 3, 4, 5].flatMap((i) => [`read ${i}`, `result ${i}`]));
-    // The scores are the ones any batch size gives on this float32 model, bit for bit.
-    const batched = await engine.score({ prompt: 'a red cat', images: asInputs(sixImages()), batchSize: 8 });
-    expect(r.results.map((x) => x.reward)).toEqual(batched.results.map((x) => x.reward));
   });
 });

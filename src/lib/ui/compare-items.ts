@@ -3,7 +3,6 @@
 // (not a PNG, JPEG or WebP by its first bytes; empty; over the size limit) is kept as a refused
 // tile with the reason: it is not counted, not sent to the worker and not shown as an image.
 import type { ScoredImage } from '../engine/score/score-report.ts';
-import type { ScoreRequest } from '../engine/engine-api.ts';
 import { ImageDecodeError, ImageTooLargeError, MAX_IMAGE_BYTES, UnsupportedImageTypeError } from '../engine/errors.ts';
 import { sniffImageType } from '../engine/image/sniff.ts';
 
@@ -43,16 +42,4 @@ export async function makeItems(files: File[], room: number): Promise<{ added: C
     else dropped++;
   });
   return { added, dropped };
-}
-
-/**
- * What Compare asks the engine for. One image per run, so a result (and the progress bar) arrives
- * per image: with the full-size model a batch of 8 took about 24 s with nothing to show, and per
- * image it costs about the same time (BENCHMARKS.md, ms/image at batch 1 and 8). It also makes an
- * image's score its own: a q8 graph quantizes activations over the whole batch, so at batch 8 a
- * score moved with the other images in the batch; at batch 1 it equals Generate's score of that
- * image (candidates are scored one by one). float32 gives bit-identical rewards at either size.
- */
-export function compareRequest(prompt: string, images: ScoreRequest['images']): ScoreRequest {
-  return { prompt, images, batchSize: 1 };
 }

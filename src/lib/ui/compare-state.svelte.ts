@@ -2,7 +2,7 @@
 // the scoring run's progress and outcome, and Score / Cancel / add / remove / Clear.
 import type { EngineState } from './engine-state.svelte.ts';
 import type { PromptInfo, PromptTokens, ScoreEvent } from '../worker/client.ts';
-import { compareRequest, makeItems, MAX_IMAGES, MIN_IMAGES, type CompareItem } from './compare-items.ts';
+import { makeItems, MAX_IMAGES, MIN_IMAGES, type CompareItem } from './compare-items.ts';
 import { engineBusyLine } from './progress-words.ts';
 
 /** VP-Score's count in the generator's terms (what the prompt field shows), with the last pieces it keeps. */
@@ -95,7 +95,7 @@ export class CompareState {
     this.#progress = { done: 0, total: sent.length };
     try {
       const images = this.scorable.map((it) => it.file);
-      const report = await client.score(compareRequest(this.prompt, images), (e) => this.#onEvent(e, sent));
+      const report = await client.score({ prompt: this.prompt, images }, (e) => this.#onEvent(e, sent));
       const scored = report.results.filter((r) => r.score !== undefined).length;
       const failed = report.results.filter((r) => r.error).length;
       this.#summary = `Scored ${scored} image${scored === 1 ? '' : 's'} in ${(report.timings.totalMs / 1000).toFixed(2)} s.`;

@@ -17,6 +17,16 @@ import type { Judge, JudgeScore } from '../../score/judge.ts';
 
 const now = () => performance.now();
 
+/**
+ * One image per run unless asked otherwise. A q8 graph quantizes activations over the whole batch,
+ * so at batch 8 an image's score moved with the other images in its batch (by 1.2e-2 on the tiny
+ * imported model); at batch 1 every path (Compare, Generate, the CLI, pairs) gives an image the same
+ * score, and results and progress arrive per image. It costs little: full-size q8 in Chromium, 2
+ * threads, 3668 ms/image at batch 1 vs 3053 at batch 8 (BENCHMARKS.md). float32 gives bit-identical
+ * rewards at any batch size.
+ */
+export const DEFAULT_BATCH = 1;
+
 export class VpScorer implements Judge {
   readonly kind = 'vp-score';
   readonly id: string;
@@ -67,7 +77,7 @@ export class VpScorer implements Judge {
     timings.tokenizeMs = now() - t0;
     opts.onEvent?.({ kind: 'prompt', prompt: promptInfo });
 
-    const batchSize = Math.max(1, Math.min(opts.batchSize ?? 8, this.maxBatch));
+    const batchSize = Math.max(1, Math.min(opts.batchSize ?? DEFAULT_BATCH, this.maxBatch));
     const results: ScoredImage[] = images.map((img, index) => ({ index, name: img.name }));
     let done = 0;
     let cancelled = false;
